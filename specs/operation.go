@@ -1,0 +1,156 @@
+package specs
+
+import (
+	"mime"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
+)
+
+// Operation is one documented operation, indexed for routing, request building and checking.
+type Operation struct {
+	Spec     *Spec
+	Provider string
+	Service  string
+	ID       string // operationId
+	Method   string // upper case
+	// Path is the wire path template, e.g. "/v2/{project_id}/tenant-configs". For RPC actions,
+	// keyed "/#Action=<Name>" in the document, it is the path before the fragment ("/").
+	Path string
+	// Action is the RPC action (x-rpc-action), empty for REST operations.
+	Action string
+	// Version is the RPC API version (info.x-rpc-version), empty for REST operations.
+	Version string
+	// Mutates says whether a successful call changes server state (x-mutates).
+	Mutates bool
+	// Async says the real service may answer 202 + location and finish later (x-async).
+	Async bool
+	// ContentTypeRequired says the page makes the Content-Type header mandatory
+	// (x-content-type-required), which OpenAPI itself cannot express.
+	ContentTypeRequired bool
+	// Secured says the operation needs credentials (document or operation security not empty).
+	Secured   bool
+	Statuses  []int // documented statuses, ascending
+	Responses map[int]*Response
+	Route     *routers.Route // for openapi3filter, routed on the path alone so any host works
+}
+
+// Response is one documented status of an operation.
+type Response struct {
+	Status int
+	// MediaTypes are the documented content types; empty when the response has no body.
+	MediaTypes []string
+	// Schema is the JSON schema of the body, nil when there is none.
+	Schema *openapi3.Schema
+	// BusinessFailure is set where a 2xx can still be a failure (Alibaba's Success false).
+	BusinessFailure *BusinessFailure
+}
+
+// BusinessFailure names the fields of a 2xx body that carry a failure (x-business-failure).
+type BusinessFailure struct {
+	SuccessField, CodeField, MessageField string
+}
+
+// HasBody reports whether the documented response carries content.
+func (r *Response) HasBody() bool { return len(r.MediaTypes) > 0 }
+
+// AcceptsMediaType reports whether a Content-Type header value matches a documented media type,
+// ignoring parameters such as charset and letter case.
+func (r *Response) AcceptsMediaType(header string) bool {
+	mt, _, err := mime.ParseMediaType(header)
+	if err != nil {
+		return false
+	}
+	for _, m := range r.MediaTypes {
+		if strings.EqualFold(m, mt) {
+			return true
+		}
+	}
+	return false
+}
+
+// Documented reports whether status is a documented status of the operation.
+func (o *Operation) Documented(status int) bool {
+	_, ok := o.Responses[status]
+	return ok
+}
+
+// Key names the operation in messages: "huaweicloud-workspace UpdateEnterpriseId".
+func (o *Operation) Key() string { return o.Service + " " + o.ID }
+
+func (sp *Spec) operations() []*Operation {
+	var ops []*Operation
+	version, _ := sp.Doc.Info.Extensions["x-rpc-version"].(string)
+	for _, key := range sp.Doc.Paths.InMatchingOrder() {
+		item := sp.Doc.Paths.Value(key)
+		wire, _, _ := strings.Cut(key, "#")
+		for method, op := range item.Operations() {
+			o := &Operation{
+				Spec:      sp,
+				Provider:  sp.Provider,
+				Service:   sp.Service,
+				ID:        op.OperationID,
+				Method:    strings.ToUpper(method),
+				Path:      wire,
+				Responses: map[int]*Response{},
+				Route:     &routers.Route{Spec: sp.Doc, Path: key, PathItem: item, Method: strings.ToUpper(method), Operation: op},
+			}
+			o.Action, _ = op.Extensions["x-rpc-action"].(string)
+			if o.Action != "" {
+				o.Version = version
+			}
+			o.Mutates, _ = op.Extensions["x-mutates"].(bool)
+			o.Async, _ = op.Extensions["x-async"].(bool)
+			o.ContentTypeRequired, _ = op.Extensions["x-content-type-required"].(bool)
+			security := sp.Doc.Security
+			if op.Security != nil {
+				security = *op.Security
+			}
+			o.Secured = len(security) > 0
+			for code, ref := range op.Responses.Map() {
+				status, err := strconv.Atoi(code)
+				if err != nil || ref.Value == nil {
+					continue // "default" or a range: not a documented status
+				}
+				o.Statuses = append(o.Statuses, status)
+				o.Responses[status] = newResponse(status, ref)
+			}
+			sort.Ints(o.Statuses)
+			ops = append(ops, o)
+		}
+	}
+	sort.Slice(ops, func(i, j int) bool {
+		if ops[i].Path != ops[j].Path {
+			return ops[i].Path < ops[j].Path
+		}
+		return ops[i].Method < ops[j].Method
+	})
+	return ops
+}
+
+func newResponse(status int, ref *openapi3.ResponseRef) *Response {
+	r := &Response{Status: status}
+	for mt, media := range ref.Value.Content {
+		r.MediaTypes = append(r.MediaTypes, mt)
+		if media.Schema != nil && strings.Contains(mt, "json") {
+			r.Schema = media.Schema.Value
+		}
+	}
+	sort.Strings(r.MediaTypes)
+	if bf, ok := ref.Value.Extensions["x-business-failure"].(map[string]any); ok {
+		r.BusinessFailure = &BusinessFailure{}
+		r.BusinessFailure.SuccessField, _ = bf["success-field"].(string)
+		r.BusinessFailure.CodeField, _ = bf["code-field"].(string)
+		r.BusinessFailure.MessageField, _ = bf["message-field"].(string)
+	}
+	return r
+}
+
+// StatusText is http.StatusText with the number, for messages: "404 Not Found".
+func StatusText(status int) string {
+	return strconv.Itoa(status) + " " + http.StatusText(status)
+}
