@@ -34,6 +34,13 @@ type Spec struct {
 	Raw      []byte
 	Doc      *openapi3.T
 	Model    *libopenapi.DocumentModel[v3high.Document]
+	// Envelope is the provider's error envelope (info.x-error-envelope.schema), which every
+	// non-2xx answer must carry, documented status or not.
+	Envelope *openapi3.Schema
+	// PlainTextAuthRefusal says some deployments refuse bad credentials with a non-JSON body
+	// (info.x-error-envelope.plain-text-auth-refusal): the refusal is required, the envelope
+	// only where the body is JSON.
+	PlainTextAuthRefusal bool
 }
 
 // Set is every loaded document and the index of their operations.
@@ -123,8 +130,31 @@ func Parse(file string, raw []byte) (*Spec, error) {
 	if sp.Provider == "" || sp.Service == "" {
 		return nil, fmt.Errorf("specs: %s: info needs x-provider and x-service", file)
 	}
+	if err := sp.resolveEnvelope(); err != nil {
+		return nil, fmt.Errorf("specs: %s: %w", file, err)
+	}
 	if want := strings.TrimSuffix(file, ".yaml"); sp.Service != want {
 		return nil, fmt.Errorf("specs: %s: info.x-service is %q, want the file's base name %q", file, sp.Service, want)
 	}
 	return sp, nil
+}
+
+// resolveEnvelope finds the schema named by info.x-error-envelope.schema ("#/components/schemas/X").
+func (sp *Spec) resolveEnvelope() error {
+	ext, ok := sp.Doc.Info.Extensions["x-error-envelope"].(map[string]any)
+	if !ok {
+		return errors.New("info needs x-error-envelope: {schema: '#/components/schemas/<Name>'}")
+	}
+	sp.PlainTextAuthRefusal, _ = ext["plain-text-auth-refusal"].(bool)
+	ref, _ := ext["schema"].(string)
+	name, found := strings.CutPrefix(ref, "#/components/schemas/")
+	if !found {
+		return fmt.Errorf("info.x-error-envelope.schema %q is not a #/components/schemas/ reference", ref)
+	}
+	schema := sp.Doc.Components.Schemas[name]
+	if schema == nil || schema.Value == nil {
+		return fmt.Errorf("info.x-error-envelope.schema %q names no schema", ref)
+	}
+	sp.Envelope = schema.Value
+	return nil
 }
