@@ -11,13 +11,17 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"path"
 	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	yaml "github.com/pb33f/go-yaml"
 	"github.com/pb33f/libopenapi"
+	"github.com/pb33f/libopenapi/datamodel"
 	v3high "github.com/pb33f/libopenapi/datamodel/high/v3"
+	"github.com/pb33f/libopenapi/index"
 )
 
 //go:embed *.yaml
@@ -41,6 +45,11 @@ type Spec struct {
 	// (info.x-error-envelope.plain-text-auth-refusal): the refusal is required, the envelope
 	// only where the body is JSON.
 	PlainTextAuthRefusal bool
+	// EnvelopeCode is the JSON pointer of the error code in the envelope
+	// (info.x-error-envelope.code-pointer), e.g. "/error_code" or "/error/code".
+	EnvelopeCode string
+
+	discrepancies []Discrepancy // every x-doc-discrepancy, in line order
 }
 
 // Set is every loaded document and the index of their operations.
@@ -94,7 +103,10 @@ func LoadFS(fsys fs.FS) (*Set, error) {
 		set.Specs = append(set.Specs, sp)
 		for _, op := range sp.operations() {
 			if prev, dup := set.byID[op.ID]; dup {
-				return nil, fmt.Errorf("specs: %s: operationId %s is also in %s", sp.File, op.ID, prev.Spec.File)
+				line, col := sp.operationIDPosition(op)
+				prevLine, _ := prev.Spec.operationIDPosition(prev)
+				return nil, &Error{File: sp.File, Line: line, Column: col,
+					Err: fmt.Errorf("operationId %s is also in %s:%d", op.ID, prev.Spec.File, prevLine)}
 			}
 			set.byID[op.ID] = op
 			set.Operations = append(set.Operations, op)
@@ -103,24 +115,29 @@ func LoadFS(fsys fs.FS) (*Set, error) {
 	return set, nil
 }
 
-// Parse loads one document from its bytes; file names it in errors.
+// Parse loads one document from its bytes; file names it in errors, which are *Error values
+// carrying the line of a YAML syntax error or of an unresolvable $ref.
 func Parse(file string, raw []byte) (*Spec, error) {
-	ldoc, err := libopenapi.NewDocument(raw)
+	// libopenapi's default logger writes to stdout, where a report may be going: its errors
+	// come back as values anyway.
+	config := datamodel.NewDocumentConfiguration()
+	config.Logger = slog.New(slog.DiscardHandler)
+	ldoc, err := libopenapi.NewDocumentWithConfiguration(raw, config)
 	if err != nil {
-		return nil, fmt.Errorf("specs: %s: %w", file, err)
+		return nil, syntaxError(file, raw, err)
 	}
 	model, err := ldoc.BuildV3Model()
 	if err != nil {
-		return nil, fmt.Errorf("specs: %s: %w", file, err)
+		return nil, modelError(file, err)
 	}
 	loader := openapi3.NewLoader()
 	loader.IsExternalRefsAllowed = false
 	doc, err := loader.LoadFromData(raw)
 	if err != nil {
-		return nil, fmt.Errorf("specs: %s: %w", file, err)
+		return nil, &Error{File: file, Err: err}
 	}
 	if err := doc.Validate(loader.Context); err != nil {
-		return nil, fmt.Errorf("specs: %s: %w", file, err)
+		return nil, &Error{File: file, Err: err}
 	}
 	sp := &Spec{File: file, Raw: raw, Doc: doc, Model: model}
 	if doc.Info != nil {
@@ -128,15 +145,78 @@ func Parse(file string, raw []byte) (*Spec, error) {
 		sp.Service, _ = doc.Info.Extensions["x-service"].(string)
 	}
 	if sp.Provider == "" || sp.Service == "" {
-		return nil, fmt.Errorf("specs: %s: info needs x-provider and x-service", file)
+		return nil, &Error{File: file, Err: errors.New("info needs x-provider and x-service")}
 	}
 	if err := sp.resolveEnvelope(); err != nil {
-		return nil, fmt.Errorf("specs: %s: %w", file, err)
+		return nil, &Error{File: file, Err: err}
 	}
 	if want := strings.TrimSuffix(file, ".yaml"); sp.Service != want {
-		return nil, fmt.Errorf("specs: %s: info.x-service is %q, want the file's base name %q", file, sp.Service, want)
+		return nil, &Error{File: file, Err: fmt.Errorf("info.x-service is %q, want the file's base name %q", sp.Service, want)}
+	}
+	if sp.discrepancies, err = findDiscrepancies(file, ldoc.GetSpecInfo().RootNode); err != nil {
+		return nil, err
 	}
 	return sp, nil
+}
+
+// syntaxError locates a document libopenapi could not parse. libopenapi flattens the YAML
+// parser's error into text, so the document is parsed once more, on this failure path only,
+// to get the position as numbers.
+func syntaxError(file string, raw []byte, err error) error {
+	var node yaml.Node
+	var lerr *yaml.LoadError
+	if perr := yaml.Unmarshal(raw, &node); errors.As(perr, &lerr) && lerr.Mark.Line > 0 {
+		return &Error{File: file, Line: lerr.Mark.Line, Column: lerr.Mark.Column, Err: fmt.Errorf("invalid YAML: %s", lerr.Message)}
+	}
+	return &Error{File: file, Err: err}
+}
+
+// modelError turns libopenapi's model errors, unresolvable references above all, into one
+// located *Error each.
+func modelError(file string, err error) error {
+	var errs []error
+	for _, e := range unwrapAll(err) {
+		located := &Error{File: file, Err: e}
+		var ierr *index.IndexingError
+		var rerr *index.ResolvingError
+		switch {
+		case errors.As(e, &ierr) && ierr.Node != nil:
+			located.Line, located.Column = ierr.Node.Line, ierr.Node.Column
+		case errors.As(e, &rerr) && rerr.Node != nil:
+			located.Line, located.Column = rerr.Node.Line, rerr.Node.Column
+		}
+		errs = append(errs, located)
+	}
+	return errors.Join(errs...)
+}
+
+// unwrapAll flattens errors.Join trees into their leaves.
+func unwrapAll(err error) []error {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range joined.Unwrap() {
+			out = append(out, unwrapAll(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+// operationIDPosition is where op's operationId is written, 0, 0 when unknown.
+func (sp *Spec) operationIDPosition(op *Operation) (line, column int) {
+	if op.Route == nil || sp.Model == nil || sp.Model.Model.Paths == nil {
+		return 0, 0
+	}
+	item, ok := sp.Model.Model.Paths.PathItems.Get(op.Route.Path)
+	if !ok {
+		return 0, 0
+	}
+	hop, ok := item.GetOperations().Get(strings.ToLower(op.Method))
+	if !ok || hop.GoLow() == nil || hop.GoLow().OperationId.ValueNode == nil {
+		return 0, 0
+	}
+	n := hop.GoLow().OperationId.ValueNode
+	return n.Line, n.Column
 }
 
 // resolveEnvelope finds the schema named by info.x-error-envelope.schema ("#/components/schemas/X").
@@ -146,6 +226,10 @@ func (sp *Spec) resolveEnvelope() error {
 		return errors.New("info needs x-error-envelope: {schema: '#/components/schemas/<Name>'}")
 	}
 	sp.PlainTextAuthRefusal, _ = ext["plain-text-auth-refusal"].(bool)
+	sp.EnvelopeCode, _ = ext["code-pointer"].(string)
+	if !strings.HasPrefix(sp.EnvelopeCode, "/") {
+		return errors.New("info.x-error-envelope needs code-pointer, the JSON pointer of the error code")
+	}
 	ref, _ := ext["schema"].(string)
 	name, found := strings.CutPrefix(ref, "#/components/schemas/")
 	if !found {

@@ -1,0 +1,46 @@
+# The two commands a fresh machine needs: `make conformance` (the main job) and `make test`.
+GO      ?= go
+BIN     := bin/conformance
+PKGS    := ./...
+FUZZTIME ?= 30s
+
+.PHONY: conformance test bench lint fuzz serve build clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/conformance
+
+## conformance: run every fixture against the built-in reference target and print the summary.
+conformance: build
+	./$(BIN) run
+
+## test: vet, then every test (unit, wire, fault injection, fuzz seeds) under the race detector.
+test: lint
+	$(GO) test -race -count=1 $(PKGS)
+
+## bench: benchmarks (the reference target on one core; response validation; spec loading).
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./mock/
+	$(GO) test -run '^$$' -bench . -benchmem ./conformance/ ./specs/ ./runner/...
+	@echo "full default run, process start to exit:"
+	@bash -c 'time ./$(BIN) run --report-dir $${TMPDIR:-/tmp}/conformance-bench >/dev/null'
+
+## lint: gofmt and go vet must be clean.
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+## fuzz: run each fuzz target for FUZZTIME (default 30s).
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+## serve: the reference target on 127.0.0.1:8080 (FAULT=name to break one contract point).
+serve: build
+	./$(BIN) serve $(if $(FAULT),--fault $(FAULT))
+
+clean:
+	rm -rf bin conformance-report

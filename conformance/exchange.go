@@ -1,0 +1,50 @@
+// Package conformance holds the named checks that a recorded exchange (one request to a target
+// and its answer) must pass, and the Ginkgo suite that turns fixture cases into table entries.
+//
+// The checks are plain functions over an Exchange, usable without Ginkgo: the suite, the
+// runner's reports and the tests all call Evaluate. Check names follow Schemathesis' where they
+// mean the same thing.
+package conformance
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/conformance-suite/conformance/fixtures"
+	"github.com/conformance-suite/conformance/specs"
+)
+
+// Exchange is one request sent to a target and what came back.
+type Exchange struct {
+	Case *fixtures.Case
+	Op   *specs.Operation
+	// Request is what was sent, after placeholders were filled and the request was signed.
+	Request Request
+	// Response is the answer; nil when none arrived complete (see Err).
+	Response *Response
+	// Err is why no complete answer arrived: a timeout, a reset connection, a body over the
+	// size limit. Nil when Response is set.
+	Err error
+	// Duration is from the first byte sent to the last byte read.
+	Duration time.Duration
+	// Curl is a command that reproduces the request, with every secret redacted.
+	Curl string
+	// Steps are earlier answers that led to Response, e.g. the 202 of an async job that was
+	// then polled; the checks judge Response, each step is judged against the spec alone.
+	Steps []*Response
+}
+
+// Request is the recorded request.
+type Request struct {
+	Method string
+	URL    string
+	Header http.Header
+	Body   []byte
+}
+
+// Response is the recorded answer.
+type Response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}

@@ -1,0 +1,122 @@
+package conformance
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/conformance-suite/conformance/fixtures"
+	"github.com/conformance-suite/conformance/specs"
+)
+
+// Planned is a case ready to run: its fixture, its operation, its labels and, when it cannot
+// run, why it is skipped.
+type Planned struct {
+	Case   *fixtures.Case
+	Op     *specs.Operation
+	Labels []string
+	// Skip, when set, is why the case is skipped (e.g. a missing credential); it lands in the report.
+	Skip string
+}
+
+// Labels are a case's Ginkgo labels: provider, service, operation and kind, then its own.
+func Labels(c *fixtures.Case, op *specs.Operation) []string {
+	labels := []string{op.Provider, op.Service, op.ID, string(c.Kind)}
+	for _, l := range c.Labels {
+		if !contains(labels, l) {
+			labels = append(labels, l)
+		}
+	}
+	return labels
+}
+
+// Verdict is what happened to one planned case.
+type Verdict struct {
+	Planned  *Planned
+	Exchange *Exchange // nil when skipped
+	Result   Result
+	Skipped  bool
+}
+
+// Suite is the Ginkgo suite over a plan of cases. Exchange returns a case's recorded exchange
+// (sending it now if no one sent it yet); Report, if set, receives every verdict as its spec ends.
+type Suite struct {
+	Cases    []*Planned
+	Exchange func(p *Planned) *Exchange
+	Report   func(Verdict)
+}
+
+// Define builds the Ginkgo tree: a container per service, a table per operation, an entry per
+// case, labelled so that --label-filter selects them. Call it before RunSpecs.
+func (s Suite) Define() {
+	var services []string
+	byService := map[string]map[string][]*Planned{}
+	var opsOf = map[string][]string{}
+	for _, p := range s.Cases {
+		svc, op := p.Op.Service, p.Op.ID
+		if byService[svc] == nil {
+			byService[svc] = map[string][]*Planned{}
+			services = append(services, svc)
+		}
+		if byService[svc][op] == nil {
+			opsOf[svc] = append(opsOf[svc], op)
+		}
+		byService[svc][op] = append(byService[svc][op], p)
+	}
+	for _, svc := range services {
+		ginkgo.Describe(svc, func() {
+			for _, op := range opsOf[svc] {
+				var entries []ginkgo.TableEntry
+				for _, p := range byService[svc][op] {
+					entries = append(entries, ginkgo.Entry(p.Case.Name, ginkgo.Label(p.Labels...), p))
+				}
+				ginkgo.DescribeTable(op, s.run, entries)
+			}
+		})
+	}
+}
+
+// run is the body of every entry: get the exchange, evaluate every check, fail with one message
+// that lists each broken contract point and the curl that reproduces it.
+func (s Suite) run(p *Planned) {
+	if p.Skip != "" {
+		s.report(Verdict{Planned: p, Skipped: true})
+		ginkgo.Skip(p.Skip)
+	}
+	x := s.Exchange(p)
+	res := Evaluate(x)
+	s.report(Verdict{Planned: p, Exchange: x, Result: res})
+	ginkgo.AddReportEntry("request", x.Curl, ginkgo.ReportEntryVisibilityNever)
+	if res.Failed() {
+		ginkgo.Fail(Message(p, x, res))
+	}
+}
+
+func (s Suite) report(v Verdict) {
+	if s.Report != nil {
+		s.Report(v)
+	}
+}
+
+// Message is the failure text of a case: every failure, then the reproducing curl.
+func Message(p *Planned, x *Exchange, res Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %q (%s:%d)\n", p.Op.Key(), p.Case.Name, p.Case.File, p.Case.Line)
+	for _, f := range res.Failures() {
+		fmt.Fprintf(&b, "  - %s\n", f.Message)
+	}
+	if x != nil && x.Curl != "" {
+		fmt.Fprintf(&b, "  reproduce: %s\n", x.Curl)
+	}
+	return b.String()
+}
+
+func contains(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

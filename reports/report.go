@@ -1,0 +1,148 @@
+// Package reports holds the result model of a conformance run and turns it into every output
+// format. It depends on nothing else in the suite, so reports can be read, compared and merged
+// without the specs or a target.
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Version is the version of the report.json layout; it changes when a field changes meaning.
+const Version = "1"
+
+// Case states, ordered as the OCI conformance suite orders them.
+const (
+	Skipped = "skipped"
+	Passed  = "passed"
+	Failed  = "failed"
+)
+
+// Report is one run: what was targeted, and every case's outcome.
+type Report struct {
+	Version string `json:"version"`
+	// Target describes what was run against: a base URL, or the built-in reference target.
+	Target string `json:"target"`
+	// Targets is the base URL of each service.
+	Targets    map[string]string `json:"targets"`
+	Started    time.Time         `json:"started"`
+	DurationMS int64             `json:"duration_ms"`
+	Summary    Summary           `json:"summary"`
+	Cases      []Case            `json:"cases"`
+	// Discrepancies are the places where the vendor documentation and the real service differ,
+	// as the specs record them: the report says what the page claims and what is tested.
+	Discrepancies []Discrepancy `json:"discrepancies"`
+}
+
+// Discrepancy is one recorded difference between a documentation page and the service.
+type Discrepancy struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Pointer string `json:"pointer"`
+	Doc     string `json:"doc"`
+	Actual  string `json:"actual"`
+	Source  string `json:"source"`
+}
+
+// Summary counts cases by state.
+type Summary struct {
+	Passed  int `json:"passed"`
+	Failed  int `json:"failed"`
+	Skipped int `json:"skipped"`
+}
+
+// Case is one fixture case's outcome.
+type Case struct {
+	ID         string   `json:"id"`
+	Provider   string   `json:"provider"`
+	Service    string   `json:"service"`
+	Operation  string   `json:"operation"`
+	Name       string   `json:"name"`
+	Labels     []string `json:"labels"`
+	State      string   `json:"state"`
+	Reason     string   `json:"reason,omitempty"` // why it was skipped
+	DurationMS int64    `json:"duration_ms"`
+	// Checks is each check's verdict: passed, failed, not_applicable or not_evaluated.
+	Checks   map[string]string `json:"checks,omitempty"`
+	Failures []Failure         `json:"failures"`
+	// Curl reproduces the request, with every secret redacted.
+	Curl string `json:"curl,omitempty"`
+	// Exchange is the evidence: the request sent and the answer, redacted and truncated.
+	Exchange *Exchange `json:"exchange,omitempty"`
+}
+
+// Failure is one broken contract point.
+type Failure struct {
+	Check    string `json:"check"`
+	Message  string `json:"message"`
+	Pointer  string `json:"pointer"`
+	Expected string `json:"expected"`
+	Actual   string `json:"actual"`
+}
+
+// Exchange is the redacted transcript of one case.
+type Exchange struct {
+	Request  Message  `json:"request"`
+	Response *Message `json:"response,omitempty"`
+	Error    string   `json:"error,omitempty"`
+}
+
+// Message is one side of an exchange. Body is truncated; BodyBytes is its real size.
+type Message struct {
+	Method    string              `json:"method,omitempty"`
+	URL       string              `json:"url,omitempty"`
+	Status    int                 `json:"status,omitempty"`
+	Headers   map[string][]string `json:"headers,omitempty"`
+	Body      string              `json:"body,omitempty"`
+	BodyBytes int                 `json:"body_bytes"`
+}
+
+// Tally recounts the summary from the cases.
+func (r *Report) Tally() {
+	r.Summary = Summary{}
+	for _, c := range r.Cases {
+		switch c.State {
+		case Passed:
+			r.Summary.Passed++
+		case Failed:
+			r.Summary.Failed++
+		case Skipped:
+			r.Summary.Skipped++
+		}
+	}
+}
+
+// WriteJSON writes dir/report.json.
+func (r *Report) WriteJSON(dir string) error {
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFile(dir, "report.json", append(b, '\n'))
+}
+
+// ReadJSON reads a report.json.
+func ReadJSON(path string) (*Report, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var r Report
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if r.Version != Version {
+		return nil, fmt.Errorf("%s: report version %q, this tool reads %q", path, r.Version, Version)
+	}
+	return &r, nil
+}
+
+func writeFile(dir, name string, data []byte) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, name), data, 0o644)
+}

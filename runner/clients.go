@@ -1,0 +1,148 @@
+package runner
+
+import (
+	"fmt"
+	"net/http"
+	"runtime"
+
+	"github.com/conformance-suite/conformance/fixtures"
+	"github.com/conformance-suite/conformance/runner/credentials"
+	"github.com/conformance-suite/conformance/runner/signing"
+	"github.com/conformance-suite/conformance/specs"
+)
+
+// client is how one provider's official client shapes and authenticates a request, so that
+// the runner sends what real clients send (CONTEXT.md section 2 records what they were seen to send).
+type client struct {
+	// contentType is what the official client sends with a body.
+	contentType string
+	// prepare adds the headers and query parameters the official client always sends.
+	prepare func(r *http.Request, op *specs.Operation, s *session)
+	// authenticate applies valid, no or wrong credentials, signing last of all.
+	authenticate func(r *http.Request, body []byte, mode fixtures.Credentials, s *session) error
+	// missing says why cases needing valid credentials cannot run; "" when they can.
+	missing func(c credentials.Set) string
+}
+
+// wrongSecret turns a real secret into a well-formed wrong one: the key is known to the
+// target, the signature made with it is not.
+func wrongSecret(secret string) string { return secret + "-wrong" }
+
+var clients = map[string]client{
+	"huaweicloud": {
+		// The official Go SDK (v0.1.207) was seen to send X-Project-Id and a User-Agent,
+		// and to sign user-agent;x-project-id;x-sdk-date.
+		contentType: "application/json",
+		prepare: func(r *http.Request, _ *specs.Operation, s *session) {
+			r.Header.Set("User-Agent", "huaweicloud-usdk-go/3.0")
+			if id := s.creds.HuaweiProjectID; id != "" {
+				r.Header.Set("X-Project-Id", id)
+			}
+		},
+		authenticate: func(r *http.Request, body []byte, mode fixtures.Credentials, s *session) error {
+			c := s.creds
+			switch {
+			case mode == fixtures.NoCredentials:
+				return nil
+			case c.HuaweiToken != "" && mode == fixtures.Valid:
+				r.Header.Set("X-Auth-Token", c.HuaweiToken)
+				return nil
+			case c.HuaweiAccessKey != "" && c.HuaweiSecretKey != "":
+				secret := c.HuaweiSecretKey
+				if mode == fixtures.WrongCredentials {
+					secret = wrongSecret(secret)
+				}
+				return signing.Huawei{AccessKey: c.HuaweiAccessKey, SecretKey: secret, Now: s.now}.Sign(r, body)
+			case mode == fixtures.WrongCredentials:
+				r.Header.Set("X-Auth-Token", "conformance-wrong-token")
+				return nil
+			}
+			return fmt.Errorf("no Huawei credentials")
+		},
+		missing: func(c credentials.Set) string {
+			if c.HuaweiToken == "" && (c.HuaweiAccessKey == "" || c.HuaweiSecretKey == "") {
+				return "no Huawei Cloud credentials: set " + credentials.EnvHuaweiToken + " or " +
+					credentials.EnvHuaweiAccessKey + " and " + credentials.EnvHuaweiSecretKey
+			}
+			return ""
+		},
+	},
+	"alibabacloud": {
+		// The official SDK (v1.63.107) sends POST / with every parameter in the query, an
+		// empty body, the form Content-Type and x-acs-action/x-acs-version even under V1.
+		contentType: "application/x-www-form-urlencoded",
+		prepare: func(r *http.Request, op *specs.Operation, s *session) {
+			r.Header.Set("User-Agent", fmt.Sprintf("AlibabaCloud (%s; %s) Golang/%s Core/1.63.107", runtime.GOOS, runtime.GOARCH, runtime.Version()))
+			r.Header.Set("x-acs-action", op.Action)
+			r.Header.Set("x-acs-version", op.Version)
+			if s.cfg.AlibabaSignature == "v3" {
+				// V3 clients carry the action and version in the headers alone; darabonba
+				// also sends (and so signs) the kind of credential it used.
+				r.Header.Set("x-acs-credentials-provider", "static_ak")
+				return
+			}
+			q := r.URL.Query()
+			q.Set("Action", op.Action)
+			q.Set("Version", op.Version)
+			q.Set("Format", "JSON")
+			q.Set("RegionId", s.cfg.AlibabaRegion)
+			r.URL.RawQuery = q.Encode()
+		},
+		authenticate: func(r *http.Request, body []byte, mode fixtures.Credentials, s *session) error {
+			if mode == fixtures.NoCredentials {
+				return nil
+			}
+			id, secret := s.creds.AlibabaKeyID, s.creds.AlibabaKeySecret
+			if id == "" || secret == "" {
+				if mode != fixtures.WrongCredentials {
+					return fmt.Errorf("no Alibaba Cloud credentials")
+				}
+				id, secret = "LTAIconformanceWrongKey", "wrong"
+			}
+			if mode == fixtures.WrongCredentials {
+				secret = wrongSecret(secret)
+			}
+			if s.cfg.AlibabaSignature == "v3" {
+				return signing.AlibabaV3{AccessKeyID: id, Secret: secret, Now: s.now}.Sign(r, body)
+			}
+			return signing.AlibabaV1{AccessKeyID: id, Secret: secret, Now: s.now}.Sign(r)
+		},
+		missing: func(c credentials.Set) string {
+			if c.AlibabaKeyID == "" || c.AlibabaKeySecret == "" {
+				return "no Alibaba Cloud credentials: set " + credentials.EnvAlibabaKeyID + " and " + credentials.EnvAlibabaKeySecret
+			}
+			return ""
+		},
+	},
+	"zstack": {
+		// ZStack's own Go client sends the session twice (Authorization: OAuth and
+		// X-Session-Id) and a JSON Content-Type with a charset.
+		contentType: zstackContentType,
+		prepare:     func(*http.Request, *specs.Operation, *session) {},
+		authenticate: func(r *http.Request, _ []byte, mode fixtures.Credentials, s *session) error {
+			switch mode {
+			case fixtures.NoCredentials:
+				return nil
+			case fixtures.WrongCredentials:
+				signing.ZStackSessionHeaders(r.Header, "ffffffffffffffffffffffffffffffff")
+				return nil
+			}
+			session, err := s.zstackSession(r.Context())
+			if err != nil {
+				return err
+			}
+			signing.ZStackSessionHeaders(r.Header, session)
+			return nil
+		},
+		missing: func(c credentials.Set) string {
+			if c.ZStackSession == "" && (c.ZStackAccount == "" || c.ZStackPassword == "") {
+				return "no ZStack credentials: set " + credentials.EnvZStackSession + " or " +
+					credentials.EnvZStackAccount + " and " + credentials.EnvZStackPassword
+			}
+			return ""
+		},
+	},
+}
+
+// zstackContentType is what ZStack's own client sends with every body, its login included.
+const zstackContentType = "application/json; charset=utf-8"
