@@ -85,7 +85,7 @@ var clients = map[string]client{
 			q.Set("Action", op.Action)
 			q.Set("Version", op.Version)
 			q.Set("Format", "JSON")
-			q.Set("RegionId", s.cfg.AlibabaRegion)
+			q.Set("RegionId", s.cfg.alibabaRegionID())
 			r.URL.RawQuery = q.Encode()
 		},
 		authenticate: func(r *http.Request, body []byte, mode fixtures.Credentials, s *session) error {

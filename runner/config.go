@@ -4,9 +4,11 @@
 package runner
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"time"
 
@@ -20,6 +22,14 @@ type Config struct {
 	// reference target is started on loopback and used.
 	Target  string
 	Targets map[string]string
+	// Regions derives the public endpoint of every regional service of a provider (keys are
+	// providers, "" for all); an explicit target wins.
+	Regions map[string]string
+	// AllowMutations lets cases that change state run against a target that is not on
+	// loopback; the runner then restores what it can at the end.
+	AllowMutations bool
+	// Dial, when set, replaces the network dialer (tests map host names to loopback with it).
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// ReportDir receives report.json.
 	ReportDir string
 	// Timeout bounds one exchange, from the first byte sent to the last byte read.
@@ -34,7 +44,8 @@ type Config struct {
 	MaxBody int64
 	// Credentials are the credentials and resource ids, from the environment.
 	Credentials credentials.Set
-	// AlibabaRegion is sent as RegionId, as the official SDK does.
+	// AlibabaRegion is sent as RegionId, as the official SDK does; empty means the Alibaba
+	// region of Regions, else cn-hangzhou.
 	AlibabaRegion string
 	// AlibabaSignature is "v1" (HMAC-SHA1, the classic SDK) or "v3" (ACS3-HMAC-SHA256).
 	AlibabaSignature string
@@ -49,7 +60,6 @@ func DefaultConfig() Config {
 		Timeout:          10 * time.Second,
 		Parallel:         4,
 		MaxBody:          8 << 20,
-		AlibabaRegion:    "cn-hangzhou",
 		AlibabaSignature: "v1",
 		Out:              io.Discard,
 	}
@@ -85,8 +95,19 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Embedded reports whether the run uses the built-in reference target.
-func (c Config) Embedded() bool { return c.Target == "" && len(c.Targets) == 0 }
+// Embedded reports whether the run uses the built-in reference target: no target and no
+// region given.
+func (c Config) Embedded() bool {
+	return c.Target == "" && len(c.Targets) == 0 && len(c.Regions) == 0
+}
+
+// region is the region of a provider's services, "" when none was given.
+func (c Config) region(provider string) string {
+	if r := c.Regions[provider]; r != "" {
+		return r
+	}
+	return c.Regions[""]
+}
 
 // targets lists every configured base URL, "" keying --target.
 func (c Config) targets() map[string]string {
@@ -112,4 +133,14 @@ func checkURL(raw string) error {
 		return fmt.Errorf("%q has no host", raw)
 	}
 	return nil
+}
+
+// alibabaRegionID is the RegionId the Alibaba SDK would send.
+func (c Config) alibabaRegionID() string {
+	for _, r := range []string{c.AlibabaRegion, c.region("alibabacloud")} {
+		if r != "" {
+			return r
+		}
+	}
+	return "cn-hangzhou"
 }

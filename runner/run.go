@@ -129,6 +129,13 @@ func NewPlan(cfg Config) (*Plan, error) {
 
 // skipReason says why a case cannot run with the configured credentials and ids.
 func (s *session) skipReason(c *fixtures.Case, op *specs.Operation) string {
+	base, ok := s.base[op.Service]
+	if !ok {
+		return "no target for " + op.Service + ": give --target, --target-" + op.Service + " or a --region"
+	}
+	if op.Mutates && c.Kind == fixtures.Positive && !loopback(base) && !s.cfg.AllowMutations {
+		return op.ID + " changes state and " + base.Host + " is not on loopback: pass --allow-mutations to run it"
+	}
 	if op.Secured && c.Request.Credentials == fixtures.Valid {
 		if why := clients[op.Provider].missing(s.creds); why != "" {
 			return why
@@ -391,6 +398,22 @@ func printSummary(out interface{ Write([]byte) (int, error) }, r *reports.Report
 		}
 	}
 	sort.Strings(keys)
+	reasons := map[string]int{}
+	var order []string
+	for _, c := range r.Cases {
+		if c.State == reports.Skipped {
+			if reasons[c.Reason] == 0 {
+				order = append(order, c.Reason)
+			}
+			reasons[c.Reason]++
+		}
+	}
+	if len(order) > 0 {
+		fmt.Fprintln(out)
+	}
+	for _, why := range order {
+		fmt.Fprintf(out, "skipped %d: %s\n", reasons[why], why)
+	}
 	fmt.Fprintf(out, "\n%-56s %6s %6s %7s\n", "operation", "passed", "failed", "skipped")
 	for _, k := range keys {
 		fmt.Fprintf(out, "%-56s %6d %6d %7d\n", k, rows[k].passed, rows[k].failed, rows[k].skipped)
@@ -402,4 +425,7 @@ func printSummary(out interface{ Write([]byte) (int, error) }, r *reports.Report
 	}
 	fmt.Fprintf(out, "%-56s %6d %6d %7d\n\n%s: %d passed, %d failed, %d skipped in %.2fs\n",
 		"total", s.Passed, s.Failed, s.Skipped, verdict, s.Passed, s.Failed, s.Skipped, float64(r.DurationMS)/1000)
+	if s.Passed+s.Failed == 0 {
+		fmt.Fprintln(out, "nothing ran: every case was skipped")
+	}
 }

@@ -62,7 +62,12 @@ func newSession(cfg Config, creds credentials.Set, set *specs.Set, targets map[s
 			raw = targets[""]
 		}
 		if raw == "" {
-			return nil, fmt.Errorf("no target for %s: give --target or --target-%s", sp.Service, sp.Service)
+			if region := cfg.region(sp.Provider); region != "" {
+				raw, _ = sp.RegionURL(region)
+			}
+		}
+		if raw == "" {
+			continue // its cases are skipped: no target
 		}
 		u, err := url.Parse(raw)
 		if err != nil {
@@ -70,9 +75,13 @@ func newSession(cfg Config, creds credentials.Set, set *specs.Set, targets map[s
 		}
 		s.base[sp.Service] = u
 	}
+	dial := cfg.Dial
+	if dial == nil {
+		dial = (&net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}).DialContext
+	}
 	transport := &http.Transport{
 		Proxy:               http.ProxyFromEnvironment,
-		DialContext:         (&net.Dialer{Timeout: cfg.Timeout, KeepAlive: 30 * time.Second}).DialContext,
+		DialContext:         dial,
 		MaxIdleConnsPerHost: cfg.Parallel,
 		TLSHandshakeTimeout: cfg.Timeout,
 		// The answer is judged as sent: no transparent gzip, no redirects followed.
@@ -238,6 +247,17 @@ func (s *session) build(ctx context.Context, p *conformance.Planned) (*http.Requ
 		return nil, nil, err
 	}
 	return req, body, nil
+}
+
+// loopback reports whether a target is on this machine, by its URL alone: a host name that
+// merely resolves to loopback is treated as remote, since it may not tomorrow.
+func loopback(u *url.URL) bool {
+	host := u.Hostname()
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // vars are the placeholder values of this run.

@@ -154,3 +154,17 @@ func newResponse(status int, ref *openapi3.ResponseRef) *Response {
 func StatusText(status int) string {
 	return strconv.Itoa(status) + " " + http.StatusText(status)
 }
+
+// RegionURL returns the service's public endpoint in a region: the first server URL with a
+// "region" or "regionId" variable, the variable set to region. ok is false for services that
+// have no regional endpoint (a ZStack management node is wherever its owner runs it).
+func (sp *Spec) RegionURL(region string) (u string, ok bool) {
+	for _, srv := range sp.Doc.Servers {
+		for _, name := range []string{"region", "regionId"} {
+			if _, has := srv.Variables[name]; has {
+				return strings.ReplaceAll(srv.URL, "{"+name+"}", region), true
+			}
+		}
+	}
+	return "", false
+}

@@ -16,46 +16,16 @@ import (
 )
 
 // runCmd is `conformance run`: replay the fixtures against a target and judge the answers.
+// A --config file is applied first and the flags over it, so flags always win.
 func runCmd(args []string, stdout, stderr io.Writer) int {
-	cfg := runner.DefaultConfig()
-	cfg.Out = stdout
-	cfg.Targets = map[string]string{}
-	fs := flag.NewFlagSet("conformance run", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&cfg.Target, "target", "", "base `URL` of every service (default: start the built-in reference target on loopback)")
 	set, err := specs.Load()
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	for _, sp := range set.Specs {
-		svc := sp.Service
-		fs.Func("target-"+svc, "base `URL` of "+svc+", overriding --target", func(v string) error {
-			cfg.Targets[svc] = v
-			return nil
-		})
-	}
-	fs.StringVar(&cfg.ReportDir, "report-dir", cfg.ReportDir, "`directory` that receives report.json")
-	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "bound on one exchange, request sent to answer read (an async job's polls included)")
-	fs.StringVar(&cfg.LabelFilter, "label-filter", "", "select cases by label, in Ginkgo syntax, e.g. 'huaweicloud && !auth'")
-	fs.IntVar(&cfg.Parallel, "parallel", cfg.Parallel, "requests in flight at once")
-	fs.StringVar(&cfg.FixturesDir, "fixtures", "", "`directory` of fixture files replacing the built-in ones")
-	fs.Int64Var(&cfg.MaxBody, "max-body", cfg.MaxBody, "largest answer body read, in `bytes`; a larger one fails the case")
-	fs.StringVar(&cfg.AlibabaSignature, "alibabacloud-signature", cfg.AlibabaSignature, "Alibaba Cloud signature version: v1 (HMAC-SHA1) or v3 (ACS3-HMAC-SHA256)")
-	fs.StringVar(&cfg.AlibabaRegion, "alibabacloud-region", cfg.AlibabaRegion, "RegionId sent with Alibaba Cloud requests")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: conformance run [flags]\n\nCredentials and resource ids come from the environment:\n")
-		for _, v := range []string{
-			credentials.EnvHuaweiToken, credentials.EnvHuaweiAccessKey, credentials.EnvHuaweiSecretKey,
-			credentials.EnvHuaweiProjectID, credentials.EnvAlibabaKeyID, credentials.EnvAlibabaKeySecret,
-			credentials.EnvAlibabaTid, credentials.EnvZStackSession, credentials.EnvZStackAccount,
-			credentials.EnvZStackPassword, credentials.EnvZStackProjectUUID,
-		} {
-			fmt.Fprintf(stderr, "  %s\n", v)
-		}
-		fmt.Fprintf(stderr, "\nExit status: 0 all passed or skipped, 1 a case failed, 2 usage or configuration error.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	cfg := runner.DefaultConfig()
+	var configPath string
+	fs := runFlags(&cfg, &configPath, set, stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -66,7 +36,20 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "conformance run: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	cfg.Credentials = credentials.FromEnv(os.LookupEnv)
+	lookup := os.LookupEnv
+	if configPath != "" {
+		file, err := runner.ReadFile(configPath)
+		if err != nil {
+			fmt.Fprintf(stderr, "conformance run: --config: %v\n", err)
+			return 2
+		}
+		cfg = runner.DefaultConfig()
+		file.Apply(&cfg)
+		_ = runFlags(&cfg, &configPath, set, io.Discard).Parse(args) // parsed once already
+		lookup = file.Lookup(os.LookupEnv)
+	}
+	cfg.Out = stdout
+	cfg.Credentials = credentials.FromEnv(lookup)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	code, err := runner.Run(ctx, cfg)
@@ -74,4 +57,51 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "conformance run: %v\n", err)
 	}
 	return code
+}
+
+// runFlags binds every flag of `conformance run` to cfg.
+func runFlags(cfg *runner.Config, configPath *string, set *specs.Set, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("conformance run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(configPath, "config", "", "YAML `file` with any of these settings and the CONFORMANCE_* variables; flags and the environment win")
+	fs.StringVar(&cfg.Target, "target", cfg.Target, "base `URL` of every service (default: start the built-in reference target on loopback)")
+	for _, sp := range set.Specs {
+		svc := sp.Service
+		fs.Func("target-"+svc, "base `URL` of "+svc+", overriding --target", func(v string) error {
+			if cfg.Targets == nil {
+				cfg.Targets = map[string]string{}
+			}
+			cfg.Targets[svc] = v
+			return nil
+		})
+	}
+	region := func(provider string) func(string) error {
+		return func(v string) error {
+			if cfg.Regions == nil {
+				cfg.Regions = map[string]string{}
+			}
+			cfg.Regions[provider] = v
+			return nil
+		}
+	}
+	fs.Func("region", "`region` whose public endpoints every regional service is run against (explicit targets win)", region(""))
+	fs.Func("huaweicloud-region", "`region` of the Huawei Cloud endpoints, e.g. cn-north-4", region("huaweicloud"))
+	fs.StringVar(&cfg.AlibabaRegion, "alibabacloud-region", cfg.AlibabaRegion, "`region` of the Alibaba Cloud endpoint, also sent as RegionId (default cn-hangzhou)")
+	fs.BoolVar(&cfg.AllowMutations, "allow-mutations", cfg.AllowMutations, "run the cases that change state against a target that is not on loopback, restoring what can be restored")
+	fs.StringVar(&cfg.ReportDir, "report-dir", cfg.ReportDir, "`directory` that receives report.json")
+	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "bound on one exchange, request sent to answer read (an async job's polls included)")
+	fs.StringVar(&cfg.LabelFilter, "label-filter", cfg.LabelFilter, "select cases by label, in Ginkgo syntax, e.g. 'huaweicloud && !auth'")
+	fs.IntVar(&cfg.Parallel, "parallel", cfg.Parallel, "requests in flight at once")
+	fs.StringVar(&cfg.FixturesDir, "fixtures", cfg.FixturesDir, "`directory` of fixture files replacing the built-in ones")
+	fs.Int64Var(&cfg.MaxBody, "max-body", cfg.MaxBody, "largest answer body read, in `bytes`; a larger one fails the case")
+	fs.StringVar(&cfg.AlibabaSignature, "alibabacloud-signature", cfg.AlibabaSignature, "Alibaba Cloud signature version: v1 (HMAC-SHA1) or v3 (ACS3-HMAC-SHA256)")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: conformance run [flags]\n\nCredentials and resource ids come from the environment (or --config):\n")
+		for _, v := range credentials.Names() {
+			fmt.Fprintf(stderr, "  %s\n", v)
+		}
+		fmt.Fprintf(stderr, "\nExit status: 0 all passed or skipped, 1 a case failed, 2 usage or configuration error.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	return fs
 }

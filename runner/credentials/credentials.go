@@ -58,6 +58,16 @@ func (s *Set) fields() []struct {
 	}
 }
 
+// Names lists every variable.
+func Names() []string {
+	var s Set
+	var out []string
+	for _, f := range s.fields() {
+		out = append(out, f.env)
+	}
+	return out
+}
+
 // FromEnv reads every variable through lookup (os.LookupEnv in production, a map in tests).
 func FromEnv(lookup func(string) (string, bool)) Set {
 	var s Set
