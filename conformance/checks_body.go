@@ -3,6 +3,7 @@ package conformance
 import (
 	"fmt"
 	"mime"
+	"strconv"
 	"strings"
 
 	"github.com/conformance-suite/conformance/fixtures"
@@ -30,10 +31,12 @@ var ContentTypeConformance = Check{
 	},
 }
 
-// NoBodyOn204 fails when a 204 carries a body.
+// NoBodyOn204 fails when a 204 carries a body. HTTP clients drop a 204's body unread (Go's
+// does), so the announced Content-Length counts as much as the bytes: a client that trusts it
+// reads the body as the start of the next answer on the connection (RFC 9110 §8.6 forbids it).
 var NoBodyOn204 = Check{
 	Name:        "no_body_on_204",
-	Description: "a 204 answer has no body",
+	Description: "a 204 answer has no body and announces none",
 	Needs:       []string{"response_received"},
 	Run: func(x *Exchange) (bool, []Failure) {
 		if x.Response.Status != 204 {
@@ -41,6 +44,9 @@ var NoBodyOn204 = Check{
 		}
 		if len(x.Response.Body) > 0 {
 			return true, []Failure{fail("no_body_on_204", "", "no body", fmt.Sprintf("%d bytes: %s", len(x.Response.Body), excerpt(x.Response.Body)))}
+		}
+		if n, err := strconv.ParseInt(x.Response.Header.Get("Content-Length"), 10, 64); err == nil && n > 0 {
+			return true, []Failure{fail("no_body_on_204", "", "no body (no Content-Length, or 0)", fmt.Sprintf("Content-Length: %d", n))}
 		}
 		return true, nil
 	},

@@ -14,7 +14,6 @@ type reply struct {
 	status      int
 	contentType string // empty when there is no body
 	body        []byte
-	header      http.Header // extra headers, e.g. a request id; may be nil
 }
 
 // jsonReply encodes v as the body of an answer. The values encoded here are the mock's own
@@ -66,9 +65,9 @@ type call struct {
 	op     *specs.Operation
 	r      *http.Request
 	params map[string]string // path parameters
-	body   []byte            // normalised
-	// validated is false when a fault skipped validation, so the handler must not trust body.
-	validated bool
+	// body is the request body, normalised; it was validated against the spec unless a fault
+	// (accept-invalid-input) skipped that, so handlers decode it leniently.
+	body []byte
 }
 
 // messageWithDetail is the message with what broke appended, for envelopes that have no

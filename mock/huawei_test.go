@@ -4,11 +4,27 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/conformance-suite/conformance/mock"
+	"github.com/conformance-suite/conformance/runner/signing"
 )
 
 const unknownProject = "00000000000000000000000000000000"
+
+// huaweiAKSKBy signs like huaweiAKSK, with another access key (when ak is set) or a clock
+// skewed from the target's.
+func huaweiAKSKBy(ak string, skew time.Duration) auth {
+	return func(tg *target, r *http.Request, body []byte) error {
+		if ak == "" {
+			ak = tg.creds.HuaweiAccessKey
+		}
+		r.Header.Set("User-Agent", "huaweicloud-usdk-go/3.0")
+		r.Header.Set("X-Project-Id", tg.creds.HuaweiProjectID)
+		now := func() time.Time { return tg.now().Add(skew) }
+		return signing.Huawei{AccessKey: ak, SecretKey: tg.creds.HuaweiSecretKey, Now: now}.Sign(r, body)
+	}
+}
 
 func TestHuaweiEndpoints(t *testing.T) {
 	tg := newTarget(t, mock.Options{})
@@ -37,6 +53,12 @@ func TestHuaweiEndpoints(t *testing.T) {
 			want: 401, code: "APIGW.0301"},
 		{name: "wrong token", req: req{op: "InitializeTenant", body: `{"service_status":"active"}`, auth: wrongCredentials},
 			want: 401, code: "APIGW.0301"},
+		{name: "AK/SK signed 20 minutes ago", req: req{op: "InitializeTenant", body: `{"service_status":"active"}`, auth: huaweiAKSKBy("", -20*time.Minute)},
+			want: 401, code: "APIGW.0301", says: "X-Sdk-Date"},
+		{name: "AK/SK of an unknown access key", req: req{op: "InitializeTenant", body: `{"service_status":"active"}`, auth: huaweiAKSKBy("UNKNOWNAK", 0)},
+			want: 401, code: "APIGW.0301", says: "access key"},
+		{name: "a body over 1 MiB", req: req{op: "InitializeTenant", body: `{"service_status":"` + strings.Repeat("a", 2<<20) + `"}`},
+			want: 400, code: "WKS.00211102", says: "larger than"},
 		{name: "bad credentials win over a bad body", req: req{op: "InitializeTenant", body: `{}`, auth: wrongCredentials},
 			want: 401, code: "APIGW.0301"},
 

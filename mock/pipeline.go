@@ -55,8 +55,7 @@ func (m *mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	validated := !f.skipsValidation()
-	if validated {
+	if !f.skipsValidation() {
 		if op.ContentTypeRequired && r.Header.Get("Content-Type") == "" {
 			refuse(p.invalid(op, "the Content-Type header is mandatory for this operation"))
 			return
@@ -69,7 +68,7 @@ func (m *mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	m.answer(w, r, op, ep.handle(&call{op: op, r: r, params: rt.params, body: body, validated: validated}))
+	m.answer(w, r, op, ep.handle(&call{op: op, r: r, params: rt.params, body: body}))
 }
 
 // answer lets the fault in force, if it concerns op, rewrite and deliver the answer.
@@ -87,12 +86,8 @@ func (m *mock) answer(w http.ResponseWriter, r *http.Request, op *specs.Operatio
 
 // writeReply writes an answer as net/http would for any handler.
 func writeReply(w http.ResponseWriter, rep reply) {
-	h := w.Header()
-	for k, vs := range rep.header {
-		h[k] = vs
-	}
 	if rep.contentType != "" {
-		h.Set("Content-Type", rep.contentType)
+		w.Header().Set("Content-Type", rep.contentType)
 	}
 	w.WriteHeader(rep.status)
 	if len(rep.body) > 0 {

@@ -54,7 +54,6 @@ type miss struct {
 	provider string
 	// action is the RPC action named by the request ("" for REST paths, or when none was named).
 	action string
-	rpc    bool
 }
 
 // match finds the operation of r. The RPC action comes from the query's Action or, for
@@ -69,7 +68,7 @@ func (rt *router) match(r *http.Request) (route, *miss) {
 		if op, ok := rt.rpc[rpcKey{r.Method, path, action}]; ok {
 			return route{op: op}, nil
 		}
-		return route{}, &miss{provider: provider, action: action, rpc: true}
+		return route{}, &miss{provider: provider, action: action}
 	}
 	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	for _, rr := range rt.rest {

@@ -12,7 +12,7 @@ import (
 // must come within seconds and a body must stay under 8 MiB.
 const (
 	slowDelay     = 30 * time.Second
-	oversizedSize = 64 << 20 // bytes, Content-Length included
+	oversizedSize = 64 << 20 // bytes of the whole body, its Content-Length
 	streamChunk   = 64 << 10 // bytes written at a time, so a huge body never sits in memory
 )
 
