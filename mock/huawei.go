@@ -34,6 +34,9 @@ func (h huawei) endpoints() map[string]endpoint {
 		"InitializeTenant":   {handle: h.initializeTenant},
 		"UpdateTenantConfig": {handle: h.updateTenantConfig},
 		"UpdateEnterpriseId": {handle: h.updateEnterpriseID},
+		"ListTenantProfile":  {handle: h.listTenantProfile},
+		"ListTenantConfigs":  {handle: h.listTenantConfigs},
+		"ListWorkspaces":     {handle: h.listWorkspaces},
 	}
 }
 
@@ -149,5 +152,41 @@ func (h huawei) updateEnterpriseID(c *call) reply {
 	id, _ := in.EnterpriseID.(string)
 	return jsonReply(http.StatusOK, huaweiContentType, map[string]string{
 		"enterprise_id": h.m.state.setEnterpriseID(id),
+	})
+}
+
+// The read operations show the state the mutating ones change, as the official SDK reads it;
+// a run against a real tenant records them first and restores them at the end.
+
+func (h huawei) listTenantProfile(c *call) reply {
+	if c.params["project_id"] != h.m.creds.HuaweiProjectID {
+		return h.projectMissing(c)
+	}
+	return jsonReply(http.StatusOK, huaweiContentType, map[string]string{
+		"project_id":     h.m.creds.HuaweiProjectID,
+		"project_name":   "conformance",
+		"service_status": h.m.state.snapshot().ServiceStatus,
+	})
+}
+
+func (h huawei) listTenantConfigs(c *call) reply {
+	if c.params["project_id"] != h.m.creds.HuaweiProjectID {
+		return h.projectMissing(c)
+	}
+	configs := h.m.state.snapshot().TenantConfigs
+	if configs == nil {
+		configs = []functionConfig{}
+	}
+	return jsonReply(http.StatusOK, huaweiContentType, map[string]any{"function_configs": configs})
+}
+
+func (h huawei) listWorkspaces(c *call) reply {
+	if c.params["project_id"] != h.m.creds.HuaweiProjectID {
+		return h.projectMissing(c)
+	}
+	return jsonReply(http.StatusOK, huaweiContentType, map[string]string{
+		"id":            "conformance-workspace",
+		"status":        "SUBSCRIBED",
+		"enterprise_id": h.m.state.snapshot().EnterpriseID,
 	})
 }

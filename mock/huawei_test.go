@@ -118,7 +118,7 @@ func TestHuaweiUnknownRoute(t *testing.T) {
 	tg := newTarget(t, mock.Options{})
 	sp, _ := tg.set.Service("huaweicloud-workspace")
 	for _, c := range []struct{ method, path string }{
-		{http.MethodGet, "/v2/" + tg.creds.HuaweiProjectID + "/tenant-configs"}, // known path, other method
+		{http.MethodDelete, "/v2/" + tg.creds.HuaweiProjectID + "/tenant-configs"}, // known path, other method
 		{http.MethodPut, "/v2/" + tg.creds.HuaweiProjectID + "/no-such-api"},
 		{http.MethodGet, "/no/such/service"},
 	} {

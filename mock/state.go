@@ -1,6 +1,7 @@
 package mock
 
 import (
+	"sort"
 	"sync"
 	"time"
 
@@ -153,4 +154,38 @@ func (s *state) pollJob(id string, now time.Time) (origin *specs.Operation, resu
 		j.done, j.result = true, s.applyEvent(j.event, now)
 	}
 	return j.origin, j.result, true, true
+}
+
+// snapshot is what the read operations show: the state the mutating ones change.
+type snapshot struct {
+	ServiceStatus string
+	EnterpriseID  string
+	TenantConfigs []functionConfig // by name
+	Project       iam2Project
+}
+
+func (s *state) snapshot() snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap := snapshot{ServiceStatus: s.serviceStatus, EnterpriseID: s.enterpriseID, Project: s.project}
+	names := make([]string, 0, len(s.tenantConfigs))
+	for n := range s.tenantConfigs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		snap.TenantConfigs = append(snap.TenantConfigs, s.tenantConfigs[n])
+	}
+	return snap
+}
+
+// endSession forgets a session issued by LogInByAccount; false when there was none.
+func (s *state) endSession(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.sessions[id] {
+		return false
+	}
+	delete(s.sessions, id)
+	return true
 }

@@ -42,6 +42,8 @@ func (z zstack) endpoints() map[string]endpoint {
 		"LogInByAccount":         {handle: z.logIn},
 		"ChangeIAM2ProjectState": {handle: z.changeProjectState, normalise: normaliseChangeIAM2ProjectState},
 		"GetAPIJobResult":        {handle: z.getJobResult},
+		"QueryIAM2Project":       {handle: z.queryProject},
+		"LogOut":                 {handle: z.logOut},
 	}
 }
 
@@ -187,15 +189,33 @@ func (z zstack) accepted(r *http.Request, id string) reply {
 }
 
 func (z zstack) inventory(p iam2Project) reply {
-	return jsonReply(http.StatusOK, zstackContentType, map[string]any{
-		"inventory": map[string]any{
-			"uuid":        p.UUID,
-			"name":        p.Name,
-			"description": p.Description,
-			"createDate":  p.Created.Format(zstackDateLayout),
-			"lastOpDate":  p.LastOp.Format(zstackDateLayout),
-			"state":       p.State,
-			"attributes":  []any{},
-		},
-	})
+	return jsonReply(http.StatusOK, zstackContentType, map[string]any{"inventory": inventoryOf(p)})
+}
+
+// inventoryOf is a project as the management node serialises it.
+func inventoryOf(p iam2Project) map[string]any {
+	return map[string]any{
+		"uuid":        p.UUID,
+		"name":        p.Name,
+		"description": p.Description,
+		"createDate":  p.Created.Format(zstackDateLayout),
+		"lastOpDate":  p.LastOp.Format(zstackDateLayout),
+		"state":       p.State,
+		"attributes":  []any{},
+	}
+}
+
+// queryProject answers the project as ZStack's query APIs do: a list of inventories.
+func (z zstack) queryProject(c *call) reply {
+	p := z.m.state.snapshot().Project
+	if c.params["uuid"] != p.UUID {
+		return jsonReply(http.StatusOK, zstackContentType, map[string]any{"inventories": []any{}})
+	}
+	return jsonReply(http.StatusOK, zstackContentType, map[string]any{"inventories": []any{inventoryOf(p)}})
+}
+
+// logOut ends a session issued by LogInByAccount; ZStack answers an empty object.
+func (z zstack) logOut(c *call) reply {
+	z.m.state.endSession(c.params["uuid"])
+	return jsonReply(http.StatusOK, zstackContentType, map[string]any{})
 }

@@ -31,10 +31,26 @@ type Report struct {
 	Started    time.Time         `json:"started"`
 	DurationMS int64             `json:"duration_ms"`
 	Summary    Summary           `json:"summary"`
-	Cases      []Case            `json:"cases"`
+	// Checks names the checks the run evaluated, in evaluation order: the columns of the
+	// compliance matrix, in the order the suite defines them.
+	Checks []string `json:"checks,omitempty"`
+	Cases  []Case   `json:"cases"`
 	// Discrepancies are the places where the vendor documentation and the real service differ,
 	// as the specs record them: the report says what the page claims and what is tested.
 	Discrepancies []Discrepancy `json:"discrepancies"`
+	// Shard is set on the report of one shard of a sharded run (--shard i/n), so that Merge
+	// can tell a missing or repeated shard; a whole run has none.
+	Shard *Shard `json:"shard,omitempty"`
+	// Restored lists the state a run against a real target recorded and put back
+	// (--allow-mutations); empty against the reference target.
+	Restored []Restored `json:"restored,omitempty"`
+}
+
+// Restored is one piece of state put back after the run.
+type Restored struct {
+	Operation string `json:"operation"`
+	What      string `json:"what"`
+	Error     string `json:"error,omitempty"` // why it could not be restored
 }
 
 // Discrepancy is one recorded difference between a documentation page and the service.
@@ -56,7 +72,10 @@ type Summary struct {
 
 // Case is one fixture case's outcome.
 type Case struct {
-	ID         string   `json:"id"`
+	ID string `json:"id"`
+	// Order is the case's 1-based position in the whole run's plan (fixture order), shards
+	// included, so that merged shards list their cases as one run would; 0 when unknown.
+	Order      int      `json:"order,omitempty"`
 	Provider   string   `json:"provider"`
 	Service    string   `json:"service"`
 	Operation  string   `json:"operation"`
@@ -117,11 +136,33 @@ func (r *Report) Tally() {
 
 // WriteJSON writes dir/report.json.
 func (r *Report) WriteJSON(dir string) error {
-	b, err := json.MarshalIndent(r, "", "  ")
+	b, err := json.MarshalIndent(r.canonical(), "", "  ")
 	if err != nil {
-		return err
+		return fmt.Errorf("report.json: %w", err)
 	}
 	return writeFile(dir, "report.json", append(b, '\n'))
+}
+
+// canonical returns a copy whose nil lists and maps are empty, so that report.json has an
+// array wherever its schema says so, never a null that every consumer must special-case.
+func (r *Report) canonical() *Report {
+	c := *r
+	if c.Targets == nil {
+		c.Targets = map[string]string{}
+	}
+	if c.Discrepancies == nil {
+		c.Discrepancies = []Discrepancy{}
+	}
+	c.Cases = append([]Case{}, r.Cases...)
+	for i := range c.Cases {
+		if c.Cases[i].Labels == nil {
+			c.Cases[i].Labels = []string{}
+		}
+		if c.Cases[i].Failures == nil {
+			c.Cases[i].Failures = []Failure{}
+		}
+	}
+	return &c
 }
 
 // ReadJSON reads a report.json.

@@ -38,6 +38,8 @@ type Plan struct {
 	Targets map[string]string
 	session *session
 	stop    func()
+	// snapshots are the states recorded before mutating a remote target.
+	snapshots []snapshot
 }
 
 // Close stops the built-in reference target, if the plan started one.
@@ -50,8 +52,12 @@ func (p *Plan) Close() {
 // Exchange returns a case's exchange, sending it if no prefetch did.
 func (p *Plan) Exchange(c *conformance.Planned) *conformance.Exchange { return p.session.Exchange(c) }
 
-// Prefetch sends every runnable case, cfg.Parallel at a time, in the background.
-func (p *Plan) Prefetch() { p.session.Prefetch(p.Cases) }
+// Start records what the run will change on a remote target, then sends every runnable case,
+// cfg.Parallel at a time, in the background.
+func (p *Plan) Start() {
+	p.record()
+	p.session.Prefetch(p.Cases)
+}
 
 // NewPlan loads specs and fixtures, resolves targets and credentials, and selects the cases.
 // With no target configured it starts the built-in reference target on loopback.
@@ -209,7 +215,7 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 		return 2, UsageError{fmt.Errorf("--report-dir: %w", err)}
 	}
 	fmt.Fprintf(cfg.Out, "conformance run against %s: %d cases\n", plan.Target, len(plan.Cases))
-	plan.Prefetch()
+	plan.Start()
 
 	var mu sync.Mutex
 	verdicts := map[string]conformance.Verdict{}
@@ -226,7 +232,16 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	if err := runGinkgo(ctx, suite, filepath.Join(cfg.ReportDir, "ginkgo-output.txt")); err != nil {
 		return 2, err
 	}
+	restored := plan.Finish()
 	report := plan.report(verdicts, started)
+	report.Restored = restored
+	for _, r := range restored {
+		if r.Error != "" {
+			fmt.Fprintf(cfg.Out, "NOT RESTORED %s: %s: %s\n", r.Operation, r.What, r.Error)
+		} else {
+			fmt.Fprintf(cfg.Out, "restored %s: %s\n", r.Operation, r.What)
+		}
+	}
 	if err := report.WriteJSON(cfg.ReportDir); err != nil {
 		return 2, UsageError{fmt.Errorf("--report-dir: %w", err)}
 	}

@@ -131,6 +131,26 @@ var seedFields = []struct{ op, seed, rows string }{
 		202   location    string   mandatory
 		202   apiTimeout  integer  -
 		200   inventory   object   -
+	`},	// The read operations behind --allow-mutations' restore have no seed page either; their
+	// rows are the fields the runner reads, as the official SDKs name them.
+	{"ListTenantProfile", "", `
+		path  project_id      string  mandatory
+		200   service_status  string  -
+	`},
+	{"ListTenantConfigs", "", `
+		path  project_id        string  mandatory
+		200   function_configs  array   -
+	`},
+	{"ListWorkspaces", "", `
+		path  project_id     string  mandatory
+		200   enterprise_id  string  -
+	`},
+	{"QueryIAM2Project", "", `
+		path  uuid         string  mandatory
+		200   inventories  array   mandatory
+	`},
+	{"LogOut", "", `
+		path  uuid  string  mandatory
 	`},
 }
 

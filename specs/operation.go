@@ -29,6 +29,9 @@ type Operation struct {
 	Mutates bool
 	// Async says the real service may answer 202 + location and finish later (x-async).
 	Async bool
+	// Snapshot names the read operation that shows the state this one changes (x-snapshot),
+	// so a run against a real tenant can record it first and restore it at the end.
+	Snapshot string
 	// ContentTypeRequired says the page makes the Content-Type header mandatory
 	// (x-content-type-required), which OpenAPI itself cannot express.
 	ContentTypeRequired bool
@@ -105,6 +108,7 @@ func (sp *Spec) operations() []*Operation {
 			}
 			o.Mutates, _ = op.Extensions["x-mutates"].(bool)
 			o.Async, _ = op.Extensions["x-async"].(bool)
+			o.Snapshot, _ = op.Extensions["x-snapshot"].(string)
 			o.ContentTypeRequired, _ = op.Extensions["x-content-type-required"].(bool)
 			security := sp.Doc.Security
 			if op.Security != nil {

@@ -38,6 +38,13 @@ var wantOperations = []struct {
 	{"ChangeIAM2ProjectState", "zstack-iam2", "PUT", "/zstack/v1/iam2/projects/{uuid}/actions", "", true, true, true},
 	{"LogInByAccount", "zstack-iam2", "PUT", "/zstack/v1/accounts/login", "", false, false, false},
 	{"GetAPIJobResult", "zstack-iam2", "GET", "/zstack/v1/api-jobs/{uuid}", "", false, false, true},
+	// The read operations that show what the mutating ones change, so that a run with
+	// --allow-mutations can restore it (issue #8); from the official SDKs, not from a seed page.
+	{"ListTenantProfile", "huaweicloud-workspaceapp", "GET", "/v1/{project_id}/tenant/profile", "", false, false, true},
+	{"ListTenantConfigs", "huaweicloud-workspace", "GET", "/v2/{project_id}/tenant-configs", "", false, false, true},
+	{"ListWorkspaces", "huaweicloud-workspace", "GET", "/v2/{project_id}/workspaces", "", false, false, true},
+	{"QueryIAM2Project", "zstack-iam2", "GET", "/zstack/v1/iam2/projects/{uuid}", "", false, false, true},
+	{"LogOut", "zstack-iam2", "DELETE", "/zstack/v1/accounts/sessions/{uuid}", "", false, false, false},
 }
 
 // wantEnvelopes is, per provider, the fields every non-2xx answer must carry (dotted paths,

@@ -1,0 +1,143 @@
+package reports
+
+import (
+	"encoding/xml"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// The JUnit XML layout that GitLab, Jenkins and the GitHub test-report actions all read:
+// <testsuites> of one <testsuite> per service, one <testcase> per case, with the attributes
+// each of them requires (Jenkins' schema wants a timestamp without a zone, and the children of
+// a testcase in the order failure/skipped, system-out).
+type (
+	junitSuites struct {
+		XMLName  xml.Name     `xml:"testsuites"`
+		Name     string       `xml:"name,attr"`
+		Tests    int          `xml:"tests,attr"`
+		Failures int          `xml:"failures,attr"`
+		Errors   int          `xml:"errors,attr"`
+		Skipped  int          `xml:"skipped,attr"`
+		Time     string       `xml:"time,attr"`
+		Suites   []junitSuite `xml:"testsuite"`
+	}
+	junitSuite struct {
+		Name       string          `xml:"name,attr"`
+		Tests      int             `xml:"tests,attr"`
+		Failures   int             `xml:"failures,attr"`
+		Errors     int             `xml:"errors,attr"`
+		Skipped    int             `xml:"skipped,attr"`
+		Time       string          `xml:"time,attr"`
+		Timestamp  string          `xml:"timestamp,attr"`
+		Properties []junitProperty `xml:"properties>property"`
+		Cases      []junitCase     `xml:"testcase"`
+	}
+	junitProperty struct {
+		Name  string `xml:"name,attr"`
+		Value string `xml:"value,attr"`
+	}
+	junitCase struct {
+		Name      string        `xml:"name,attr"`
+		Classname string        `xml:"classname,attr"`
+		Time      string        `xml:"time,attr"`
+		Failure   *junitFailure `xml:"failure,omitempty"`
+		Skipped   *junitSkipped `xml:"skipped,omitempty"`
+		SystemOut string        `xml:"system-out,omitempty"`
+	}
+	junitFailure struct {
+		Message string `xml:"message,attr"`
+		Type    string `xml:"type,attr"`
+		Text    string `xml:",chardata"`
+	}
+	junitSkipped struct {
+		Message string `xml:"message,attr"`
+	}
+)
+
+// JUnit renders the report as JUnit XML. Every case that ran carries its redacted transcript
+// in <system-out>, passed ones too: the evidence of a pass is the exchange that earned it.
+// encoding/xml escapes all text, and replaces bytes XML cannot carry (a target may answer
+// with control characters) by U+FFFD, so the file parses whatever the target sent.
+func (r *Report) JUnit() ([]byte, error) {
+	doc := junitSuites{Name: "conformance", Time: seconds(r.DurationMS)}
+	bySvc := map[string]*junitSuite{}
+	var order []string
+	caseMS := map[string]int64{}
+	for _, c := range r.Cases {
+		s := bySvc[c.Service]
+		if s == nil {
+			s = &junitSuite{Name: c.Service, Timestamp: r.Started.UTC().Format("2006-01-02T15:04:05"), Properties: r.junitProperties(c.Service)}
+			bySvc[c.Service] = s
+			order = append(order, c.Service)
+		}
+		jc := junitCase{Name: c.Name, Classname: c.Service + "." + c.Operation, Time: seconds(c.DurationMS)}
+		switch c.State {
+		case Failed:
+			jc.Failure = junitFailureOf(c)
+			s.Failures++
+		case Skipped:
+			jc.Skipped = &junitSkipped{Message: c.Reason}
+			s.Skipped++
+		}
+		if c.Exchange != nil {
+			jc.SystemOut = fmt.Sprintf("case %s\nlabels: %s\n\n%s", c.ID, strings.Join(c.Labels, ", "), c.Exchange.Text())
+		}
+		s.Tests++
+		caseMS[c.Service] += c.DurationMS
+		s.Cases = append(s.Cases, jc)
+	}
+	slices.Sort(order)
+	for _, svc := range order {
+		s := bySvc[svc]
+		s.Time = seconds(caseMS[svc])
+		doc.Tests += s.Tests
+		doc.Failures += s.Failures
+		doc.Skipped += s.Skipped
+		doc.Suites = append(doc.Suites, *s)
+	}
+	out, err := xml.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("junit.xml: %w", err)
+	}
+	return append([]byte(xml.Header), append(out, '\n')...), nil
+}
+
+// junitFailureOf puts every failure's message in the message attribute, which is what the CI
+// pages show first, and the messages with the expected and actual values and the curl
+// reproduction in the body.
+func junitFailureOf(c Case) *junitFailure {
+	var msgs, checks []string
+	var text strings.Builder
+	for _, f := range c.Failures {
+		msgs = append(msgs, f.Message)
+		if !slices.Contains(checks, f.Check) {
+			checks = append(checks, f.Check)
+		}
+		fmt.Fprintf(&text, "%s\n", f.Message)
+		if f.Pointer != "" {
+			fmt.Fprintf(&text, "  at:       %s\n", f.Pointer)
+		}
+		fmt.Fprintf(&text, "  expected: %s\n  actual:   %s\n", f.Expected, f.Actual)
+	}
+	if len(c.Failures) == 0 {
+		msgs = append(msgs, "failed without a recorded failure")
+	}
+	if c.Curl != "" {
+		fmt.Fprintf(&text, "\nreproduce:\n%s\n", c.Curl)
+	}
+	return &junitFailure{Message: strings.Join(msgs, "; "), Type: strings.Join(checks, ","), Text: text.String()}
+}
+
+func (r *Report) junitProperties(service string) []junitProperty {
+	props := []junitProperty{{"report.version", r.Version}, {"target", r.Target}}
+	if u := r.Targets[service]; u != "" {
+		props = append(props, junitProperty{"target." + service, u})
+	}
+	if r.Shard != nil {
+		props = append(props, junitProperty{"shard", r.Shard.String()})
+	}
+	return props
+}
+
+func seconds(ms int64) string { return fmt.Sprintf("%.3f", float64(ms)/1000) }
