@@ -13,9 +13,11 @@ build:
 conformance: build
 	./$(BIN) run
 
-## test: vet, then every test (unit, wire, fault injection, fuzz seeds) under the race detector.
+## test: vet, then every test (unit, wire, fault injection, fuzz seeds) under the race detector,
+## then the interop tests with the providers' official SDKs (a module of their own: interop/).
 test: lint
 	$(GO) test -race -count=1 $(PKGS)
+	cd interop && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 ## bench: benchmarks (the reference target on one core; response validation; spec loading).
 bench: build

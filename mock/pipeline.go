@@ -23,6 +23,16 @@ const fallbackProvider = "huaweicloud"
 // request with bad credentials and a bad body is refused for its credentials.
 func (m *mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt, miss := m.routes.match(r)
+	provider := ""
+	if miss != nil {
+		provider = miss.provider
+	} else {
+		provider = rt.op.Provider
+	}
+	if provider == "huaweicloud" {
+		// Huawei's gateway tags every answer; the SDK reads the request id only from here.
+		w.Header().Set("X-Request-Id", newUUID())
+	}
 	if miss != nil {
 		p, ok := m.provs[miss.provider]
 		if !ok {
@@ -67,6 +77,10 @@ func (m *mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			refuse(p.invalid(op, reason))
 			return
 		}
+	}
+	if reason := f.refuses(body); reason != "" {
+		refuse(p.invalid(op, reason))
+		return
 	}
 	m.answer(w, r, op, ep.handle(&call{op: op, r: r, params: rt.params, body: body}))
 }
