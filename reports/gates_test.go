@@ -220,6 +220,25 @@ func TestMergeEqualsUnshardedRun(t *testing.T) {
 	}
 }
 
+// Shards run against different targets (each its own reference target) keep every target.
+func TestMergeKeepsEveryTarget(t *testing.T) {
+	whole := failingReport()
+	var shards []*reports.Report
+	for i, port := range []string{"1", "2", "1"} {
+		s := shard(whole, i+1, 3)
+		s.Target = "http://127.0.0.1:" + port
+		s.Targets = map[string]string{"zstack-iam2": s.Target}
+		shards = append(shards, s)
+	}
+	m, err := reports.Merge(shards...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Target != "http://127.0.0.1:1; http://127.0.0.1:2" || m.Targets["zstack-iam2"] != "http://127.0.0.1:1, http://127.0.0.1:2" {
+		t.Errorf("target %q, targets %v", m.Target, m.Targets)
+	}
+}
+
 func TestMergeRefuses(t *testing.T) {
 	whole := failingReport()
 	whole.Shard = nil

@@ -11,12 +11,13 @@ import (
 // Merge joins the reports of a sharded run into the report one unsharded run would have
 // written: cases in plan order (Case.Order, then id), the tally recounted, the earliest start
 // and the wall-clock span of all shards, the state each shard put back (Restored) in shard
-// order. It refuses shards that cannot belong to one run:
-// differing report versions, a case in two shards, and, where the shards say which they are
-// (Report.Shard), a shard given twice, a missing shard or differing shard counts; and shards
-// whose check lists differ, which different versions of the suite wrote. The
-// reference target's URL differs between shards (each starts its own), so differing targets
-// are kept side by side rather than refused.
+// order.
+//
+// It refuses shards that cannot belong to one run: differing report versions or check lists
+// (different versions of the suite), a case in two shards, and, where the shards say which
+// they are (Report.Shard), a shard given twice, a missing shard or differing shard counts.
+// Differing targets are kept side by side rather than refused: the built-in reference target
+// listens on a new port in every shard.
 func Merge(shards ...*Report) (*Report, error) {
 	if len(shards) == 0 {
 		return nil, fmt.Errorf("merge: no report to merge")
@@ -50,10 +51,12 @@ func Merge(shards ...*Report) (*Report, error) {
 			targets = append(targets, s.Target)
 		}
 		for svc, u := range s.Targets {
-			if prev, ok := m.Targets[svc]; ok && prev != u && !slices.Contains(strings.Split(prev, ", "), u) {
-				u = prev + ", " + u
+			switch prev, ok := m.Targets[svc]; {
+			case !ok:
+				m.Targets[svc] = u
+			case !slices.Contains(strings.Split(prev, ", "), u):
+				m.Targets[svc] = prev + ", " + u
 			}
-			m.Targets[svc] = u
 		}
 		if m.Started.IsZero() || s.Started.Before(m.Started) {
 			m.Started = s.Started

@@ -9,10 +9,10 @@ import (
 	"github.com/conformance-suite/conformance/reports"
 )
 
-// README-snippet.md documents report.json field by field: every property of the schema is
+// The project README documents report.json field by field: every property of the schema is
 // named there, so a new field cannot ship undocumented.
 func TestReadmeDocumentsEveryField(t *testing.T) {
-	readme, err := os.ReadFile("README-snippet.md")
+	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func TestReadmeDocumentsEveryField(t *testing.T) {
 	check := func(where string, props map[string]any) {
 		for name := range props {
 			if !strings.Contains(string(readme), "`"+name+"`") {
-				t.Errorf("README-snippet.md does not document %s.%s", where, name)
+				t.Errorf("README.md does not document %s.%s", where, name)
 			}
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/runner/credentials"
 )
 
@@ -30,6 +31,11 @@ type Config struct {
 	AllowMutations bool
 	// Dial, when set, replaces the network dialer (tests map host names to loopback with it).
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Shard, when set, runs only the cases of one shard of the plan (--shard i/n).
+	Shard *reports.Shard
+	// Baseline, when set, is a report.json to compare with: the run then fails only on
+	// regressions against it (--baseline).
+	Baseline string
 	// ReportDir receives report.json.
 	ReportDir string
 	// Timeout bounds one exchange, from the first byte sent to the last byte read.

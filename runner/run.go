@@ -40,6 +40,10 @@ type Plan struct {
 	stop    func()
 	// snapshots are the states recorded before mutating a remote target.
 	snapshots []snapshot
+	// order is every selected case id of the whole plan, before sharding: a merged report
+	// keeps the order of one run.
+	order []string
+	shard *reports.Shard
 }
 
 // Close stops the built-in reference target, if the plan started one.
@@ -86,7 +90,7 @@ func NewPlan(cfg Config) (*Plan, error) {
 			return nil, UsageError{fmt.Errorf("--label-filter: %w", err)}
 		}
 	}
-	plan := &Plan{Target: cfg.Target, Targets: cfg.targets()}
+	plan := &Plan{Target: cfg.Target, Targets: cfg.targets(), shard: cfg.Shard}
 	creds := cfg.Credentials
 	if cfg.Embedded() {
 		// The reference target accepts the environment's credentials, or the documented
@@ -124,9 +128,13 @@ func NewPlan(cfg Config) (*Plan, error) {
 		if !filter(labels) {
 			continue
 		}
+		plan.order = append(plan.order, c.ID)
+		if cfg.Shard != nil && !cfg.Shard.Has(c.ID) {
+			continue
+		}
 		plan.Cases = append(plan.Cases, &conformance.Planned{Case: c, Op: op, Labels: labels, Skip: s.skipReason(c, op)})
 	}
-	if len(plan.Cases) == 0 {
+	if len(plan.order) == 0 {
 		plan.Close()
 		return nil, UsageError{errors.New("no case matches --label-filter " + cfg.LabelFilter)}
 	}
@@ -203,6 +211,14 @@ func caseStrings(c *fixtures.Case) []string {
 // Ginkgo allows one suite run per process, so Run may be called once.
 func Run(ctx context.Context, cfg Config) (int, error) {
 	started := time.Now()
+	var baseline *reports.Report
+	if cfg.Baseline != "" {
+		b, err := reports.ReadJSON(cfg.Baseline)
+		if err != nil {
+			return 2, UsageError{fmt.Errorf("--baseline: %w", err)}
+		}
+		baseline = b
+	}
 	plan, err := NewPlan(cfg)
 	if err != nil {
 		if errors.As(err, new(UsageError)) {
@@ -242,11 +258,20 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 			fmt.Fprintf(cfg.Out, "restored %s: %s\n", r.Operation, r.What)
 		}
 	}
-	if err := report.WriteJSON(cfg.ReportDir); err != nil {
+	if err := reports.WriteAll(cfg.ReportDir, report); err != nil {
 		return 2, UsageError{fmt.Errorf("--report-dir: %w", err)}
 	}
 	printSummary(cfg.Out, report)
-	fmt.Fprintf(cfg.Out, "report: %s\n", filepath.Join(cfg.ReportDir, "report.json"))
+	fmt.Fprintf(cfg.Out, "reports: %s (report.json, junit.xml, summary.md, report.html)\n", cfg.ReportDir)
+	if baseline != nil {
+		cmp := reports.Compare(baseline, report)
+		fmt.Fprintf(cfg.Out, "\ncompared with the baseline %s:\n", cfg.Baseline)
+		_ = cmp.Write(cfg.Out)
+		if cmp.Regressed() {
+			return 1, nil
+		}
+		return 0, nil
+	}
 	if report.Summary.Failed > 0 {
 		return 1, nil
 	}
@@ -290,6 +315,14 @@ func (p *Plan) report(verdicts map[string]conformance.Verdict, started time.Time
 		Started:    started.UTC(),
 		DurationMS: time.Since(started).Milliseconds(),
 		Cases:      []reports.Case{},
+		Shard:      p.shard,
+	}
+	for _, c := range conformance.Checks {
+		r.Checks = append(r.Checks, c.Name)
+	}
+	order := map[string]int{}
+	for i, id := range p.order {
+		order[id] = i + 1
 	}
 	for _, d := range p.session.specs.Discrepancies() {
 		r.Discrepancies = append(r.Discrepancies, reports.Discrepancy{
@@ -298,7 +331,9 @@ func (p *Plan) report(verdicts map[string]conformance.Verdict, started time.Time
 	}
 	for _, pc := range p.Cases {
 		v, ran := verdicts[pc.Case.ID]
-		r.Cases = append(r.Cases, caseReport(pc, v, ran, p.session.redact))
+		c := caseReport(pc, v, ran, p.session.redact)
+		c.Order = order[c.ID]
+		r.Cases = append(r.Cases, c)
 	}
 	r.Tally()
 	return r

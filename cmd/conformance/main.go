@@ -18,18 +18,24 @@ import (
 // the exit status; adding one is an entry here and a file beside this one.
 func commands() map[string]func(args []string, stdout, stderr io.Writer) int {
 	return map[string]func(args []string, stdout, stderr io.Writer) int{
-		"run":   runCmd,
-		"serve": serveCmd,
-		"help":  helpCmd,
+		"run":       runCmd,
+		"serve":     serveCmd,
+		"diff":      diffCmd,
+		"merge":     mergeCmd,
+		"spec-diff": specDiffCmd,
+		"help":      helpCmd,
 	}
 }
 
 // summaries are the one-line descriptions `conformance help` prints, by command.
 func summaries() map[string]string {
 	return map[string]string{
-		"run":   "replay the fixtures against a target and judge every answer (default: the built-in reference target)",
-		"serve": "serve the reference target, conformant or with one fault mode",
-		"help":  "show the commands, or the flags of one: help <command>",
+		"run":       "replay the fixtures against a target and judge every answer (default: the built-in reference target)",
+		"serve":     "serve the reference target, conformant or with one fault mode",
+		"diff":      "compare two report.json files; exit 1 on a regression",
+		"merge":     "merge the reports of sharded runs into one report directory",
+		"spec-diff": "list the changes between two versions of a spec; exit 1 on a breaking one",
+		"help":      "show the commands, or the flags of one: help <command>",
 	}
 }
 

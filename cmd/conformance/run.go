@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/runner"
 	"github.com/conformance-suite/conformance/runner/credentials"
 	"github.com/conformance-suite/conformance/specs"
@@ -88,7 +89,16 @@ func runFlags(cfg *runner.Config, configPath *string, set *specs.Set, stderr io.
 	fs.Func("huaweicloud-region", "`region` of the Huawei Cloud endpoints, e.g. cn-north-4", region("huaweicloud"))
 	fs.StringVar(&cfg.AlibabaRegion, "alibabacloud-region", cfg.AlibabaRegion, "`region` of the Alibaba Cloud endpoint, also sent as RegionId (default cn-hangzhou)")
 	fs.BoolVar(&cfg.AllowMutations, "allow-mutations", cfg.AllowMutations, "run the cases that change state against a target that is not on loopback, restoring what can be restored")
-	fs.StringVar(&cfg.ReportDir, "report-dir", cfg.ReportDir, "`directory` that receives report.json")
+	fs.StringVar(&cfg.ReportDir, "report-dir", cfg.ReportDir, "`directory` that receives report.json, junit.xml, summary.md and report.html")
+	fs.StringVar(&cfg.Baseline, "baseline", cfg.Baseline, "a previous `report.json`: exit 1 only on regressions against it (a case that passed and now fails or is gone)")
+	fs.Func("shard", "run one `i/n` shard of the cases (merge the shards' reports with conformance merge)", func(v string) error {
+		sh, err := reports.ParseShard(v)
+		if err != nil {
+			return err
+		}
+		cfg.Shard = &sh
+		return nil
+	})
 	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "bound on one exchange, request sent to answer read (an async job's polls included)")
 	fs.StringVar(&cfg.LabelFilter, "label-filter", cfg.LabelFilter, "select cases by label, in Ginkgo syntax, e.g. 'huaweicloud && !auth'")
 	fs.IntVar(&cfg.Parallel, "parallel", cfg.Parallel, "requests in flight at once")

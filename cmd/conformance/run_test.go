@@ -3,7 +3,6 @@ package main_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"net/http"
@@ -51,6 +50,7 @@ type result struct {
 	stderr string
 	report *reports.Report
 	took   time.Duration
+	dir    string // the report directory
 }
 
 // run runs `conformance run` with args and the reference target's default credentials in the
@@ -66,7 +66,7 @@ func run(t *testing.T, env []string, args ...string) result {
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
-	r := result{code: cmd.ProcessState.ExitCode(), stdout: stdout.String(), stderr: stderr.String(), took: time.Since(start)}
+	r := result{code: cmd.ProcessState.ExitCode(), stdout: stdout.String(), stderr: stderr.String(), took: time.Since(start), dir: dir}
 	if err != nil && r.code <= 0 {
 		t.Fatalf("running %v: %v\n%s", args, err, r.stderr)
 	}
@@ -288,10 +288,17 @@ func TestMissingCredentialsSkipWithAReason(t *testing.T) {
 func TestNoSecretInOutput(t *testing.T) {
 	secrets := credentials.Defaults()
 	r := run(t, []string{credentials.EnvHuaweiToken + "=" + secrets.HuaweiToken}, "--target", startMock(t, mock.Options{Fault: "wrong-field-type"}))
-	raw, _ := json.Marshal(r.report)
+	texts := map[string]string{"stdout": r.stdout, "stderr": r.stderr}
+	for _, name := range []string{"report.json", "junit.xml", "summary.md", "report.html", "ginkgo-output.txt"} {
+		raw, err := os.ReadFile(filepath.Join(r.dir, name))
+		if err != nil {
+			t.Fatalf("the run wrote no %s: %v", name, err)
+		}
+		texts[name] = string(raw)
+	}
 	signature := regexp.MustCompile(`Signature=[0-9a-f]{64}|Signature=[A-Za-z0-9%+/=]{20,}`)
 	for _, s := range append(secrets.Secrets(), signature.String()) {
-		for name, text := range map[string]string{"stdout": r.stdout, "stderr": r.stderr, "report.json": string(raw)} {
+		for name, text := range texts {
 			if strings.Contains(text, s) || signature.MatchString(text) {
 				t.Errorf("%s shows a secret (%.6s…)", name, s)
 			}
@@ -320,5 +327,21 @@ func TestPermissiveTargetFailsNegativeAndAuthCases(t *testing.T) {
 		if !checks[want] {
 			t.Errorf("a target that accepts everything did not fail %s", want)
 		}
+	}
+}
+
+// TestBaselineGate: against a baseline from a clean run, a run that breaks one operation exits 1
+// and names the regressions; the same run without a baseline exits 1 too; a clean run against
+// the baseline exits 0.
+func TestBaselineGate(t *testing.T) {
+	clean := run(t, nil, "--target", startMock(t, mock.Options{}))
+	baseline := filepath.Join(clean.dir, "report.json")
+	broken := run(t, nil, "--target", startMock(t, mock.Options{Fault: "wrong-field-type"}), "--baseline", baseline)
+	if broken.code != 1 || !strings.Contains(broken.stdout, "InitializeTenant/") {
+		t.Fatalf("exit %d, want 1 naming the InitializeTenant regressions:\n%s", broken.code, broken.stdout)
+	}
+	again := run(t, nil, "--target", startMock(t, mock.Options{}), "--baseline", baseline)
+	if again.code != 0 {
+		t.Fatalf("a clean run against its own baseline exits %d:\n%s", again.code, again.stdout)
 	}
 }

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/conformance-suite/conformance/reports"
+)
+
+// diffCmd is `conformance diff BASELINE NEW`: the regression gate between two runs. It exits
+// 1 when a case regressed (see reports.Comparison for what counts), 0 otherwise, 2 when a
+// report cannot be read.
+func diffCmd(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("conformance diff", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `usage: conformance diff BASELINE NEW
+
+Compares two runs case by case (by case id). BASELINE and NEW are report.json files or the
+report directories that hold them. A regression is a case that fails now and did not fail in
+the baseline (a new case that fails included), or a case that passed in the baseline and is
+now skipped or missing. Fixed cases and cases still failing are listed too.
+
+Exit status: 0 no regression, 1 a regression, 2 a report cannot be read.
+`)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() != 2 {
+		fmt.Fprintf(stderr, "conformance diff: want two reports, BASELINE and NEW; got %d arguments\n", fs.NArg())
+		fs.Usage()
+		return 2
+	}
+	baseline, err := readReport(fs.Arg(0))
+	if err != nil {
+		fmt.Fprintf(stderr, "conformance diff: baseline: %v\n", err)
+		return 2
+	}
+	current, err := readReport(fs.Arg(1))
+	if err != nil {
+		fmt.Fprintf(stderr, "conformance diff: new report: %v\n", err)
+		return 2
+	}
+	c := reports.Compare(baseline, current)
+	if err := c.Write(stdout); err != nil {
+		fmt.Fprintf(stderr, "conformance diff: %v\n", err)
+		return 2
+	}
+	if c.Regressed() {
+		return 1
+	}
+	return 0
+}
+
+// readReport reads a report.json, given its path or its report directory's.
+func readReport(path string) (*reports.Report, error) {
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		path = filepath.Join(path, "report.json")
+	}
+	return reports.ReadJSON(path)
+}
