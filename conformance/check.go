@@ -49,7 +49,9 @@ var Checks = []Check{
 	ResponseSchemaConformance,
 	ErrorEnvelopeConformance,
 	NegativeDataRejection,
+	PositiveDataAcceptance,
 	IgnoredAuth,
+	ResponseValuesConformance,
 }
 
 // CheckResult is the verdict of one check on one exchange.

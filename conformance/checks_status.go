@@ -11,21 +11,64 @@ import (
 )
 
 // StatusCodeConformance fails when the status is not documented for the operation, and, for a
-// positive case, when it is not the status the fixture expects. Whether a negative or auth case
-// was refused is judged by NegativeDataRejection and IgnoredAuth.
+// positive case, when a status below 400 is not the one the fixture expects (a 201 for a 200,
+// a redirect). A 4xx to a positive case is a refusal of valid input, judged by
+// PositiveDataAcceptance alone; whether a negative or auth case was refused is judged by
+// NegativeDataRejection and IgnoredAuth. An undocumented refusal thus fails both this check
+// (the status is not documented) and the one that owns the refusal: two broken points.
 var StatusCodeConformance = Check{
 	Name:        "status_code_conformance",
-	Description: "the status is documented for the operation and, for a positive case, the one the fixture expects",
+	Description: "the status is documented for the operation and, for a positive case that was not refused, the one the fixture expects",
 	Needs:       []string{"response_received", "not_a_server_error"},
 	Run: func(x *Exchange) (bool, []Failure) {
 		status := x.Response.Status
 		if !x.Op.Documented(status) {
 			return true, []Failure{fail("status_code_conformance", "", "a documented status ("+joinInts(x.Op.Statuses)+")", specs.StatusText(status)+" "+excerpt(x.Response.Body))}
 		}
-		if x.Case.Kind == fixtures.Positive && !slices.Contains(x.Case.Expect.Status, status) {
-			return true, []Failure{fail("status_code_conformance", "", specs.StatusText(x.Case.Expect.Status[0]), specs.StatusText(status)+" "+excerpt(x.Response.Body))}
+		expect := x.Case.Expect.Status
+		if x.Case.Kind == fixtures.Positive && status < 400 && len(expect) > 0 && !slices.Contains(expect, status) {
+			return true, []Failure{fail("status_code_conformance", "", specs.StatusText(expect[0]), specs.StatusText(status)+" "+excerpt(x.Response.Body))}
 		}
 		return true, nil
+	},
+}
+
+// PositiveDataAcceptance fails when a valid request (a positive case) is refused: answered
+// with a 4xx the fixture does not expect, or with a 2xx that is a documented business failure
+// (Alibaba's Success false). The message names the input sent and the request fields that
+// differ from the operation's documented example, so that a refused generated request says
+// which variation the target did not take. It owns the refusal of valid input alone:
+// StatusCodeConformance leaves positive 4xx answers to it.
+var PositiveDataAcceptance = Check{
+	Name:        "positive_data_acceptance",
+	Description: "a valid request is accepted: neither a 4xx nor a business failure",
+	Needs:       []string{"response_received", "not_a_server_error"},
+	Run: func(x *Exchange) (bool, []Failure) {
+		if x.Case.Kind != fixtures.Positive {
+			return false, nil
+		}
+		status := x.Response.Status
+		var refusal string
+		switch {
+		case status >= 400 && status < 500 && !slices.Contains(x.Case.Expect.Status, status):
+			refusal = acceptedAnswer(x)
+		case status >= 200 && status < 300:
+			if success, ok := businessSuccess(x); ok && !success {
+				refusal = acceptedAnswer(x) + " (a business failure)"
+			}
+		}
+		if refusal == "" {
+			return true, nil
+		}
+		expected := "acceptance of a valid request"
+		if len(x.Case.Expect.Status) > 0 {
+			expected += ": " + specs.StatusText(x.Case.Expect.Status[0])
+		}
+		actual := refusal + "; input sent: " + inputSummary(x)
+		if d := exampleDifference(x); d != "" {
+			actual += "; " + d
+		}
+		return true, []Failure{fail("positive_data_acceptance", "", expected, actual)}
 	},
 }
 
@@ -59,12 +102,25 @@ var IgnoredAuth = Check{
 		if refused(x) {
 			return true, nil
 		}
-		what := "no credentials"
-		if x.Case.Request.Credentials == fixtures.WrongCredentials {
-			what = "wrong credentials"
-		}
-		return true, []Failure{fail("ignored_auth", "", "a refusal of "+what+": "+expectedRefusal(x), acceptedAnswer(x))}
+		return true, []Failure{fail("ignored_auth", "", "a refusal of "+credentialsSent(x.Case.Request.Credentials)+": "+expectedRefusal(x), acceptedAnswer(x))}
 	},
+}
+
+// credentialsSent says in words what an auth case sent.
+func credentialsSent(mode fixtures.Credentials) string {
+	switch mode {
+	case fixtures.NoCredentials:
+		return "no credentials"
+	case fixtures.WrongCredentials:
+		return "wrong credentials"
+	case fixtures.MalformedCredentials:
+		return "a malformed credential"
+	case fixtures.TamperedCredentials:
+		return "a signature over content changed after signing"
+	case fixtures.StaleCredentials:
+		return "a signature an hour old"
+	}
+	return "credentials " + strconv.Quote(string(mode))
 }
 
 // refused reports whether the answer is one of the refusals the fixture expects: a 4xx in its
@@ -113,7 +169,8 @@ func acceptedAnswer(x *Exchange) string {
 	return specs.StatusText(x.Response.Status) + " " + excerpt(x.Response.Body)
 }
 
-// inputSummary names the invalid input that was sent, so the message says what was accepted.
+// inputSummary names the input that was sent, so that a message about an accepted invalid
+// request or a refused valid one says what the target was given.
 func inputSummary(x *Exchange) string {
 	r := x.Case.Request
 	var parts []string
@@ -122,8 +179,11 @@ func inputSummary(x *Exchange) string {
 	} else if r.Body != nil {
 		parts = append(parts, "body "+excerpt(r.Body))
 	}
-	if r.ContentType != nil && *r.ContentType == "" {
+	switch {
+	case r.ContentType != nil && *r.ContentType == "":
 		parts = append(parts, "no Content-Type header")
+	case r.ContentType != nil:
+		parts = append(parts, fmt.Sprintf("Content-Type %q", *r.ContentType))
 	}
 	for _, k := range sortedKeys(r.Path) {
 		parts = append(parts, fmt.Sprintf("path %s=%q", k, r.Path[k]))
@@ -132,6 +192,9 @@ func inputSummary(x *Exchange) string {
 		parts = append(parts, fmt.Sprintf("query %s=%q", k, r.Query[k]))
 	}
 	if len(parts) == 0 {
+		if x.Request.Method == "" {
+			return "no body and no parameters"
+		}
 		return x.Request.Method + " " + x.Request.URL
 	}
 	return strings.Join(parts, ", ")

@@ -1,7 +1,10 @@
 package conformance_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/conformance-suite/conformance/conformance"
@@ -27,13 +30,77 @@ func TestCheckVerdicts(t *testing.T) {
 		header http.Header
 		body   string
 		want   map[string]conformance.State // checks not listed must not fail
+		// Optional: what was sent, what the answer must hold, and a text some failure must contain.
+		reqBody    string
+		query      map[string]string
+		url        string
+		expectBody map[string]any
+		vars       map[string]string
+		wantMsg    string
 	}{
 		{name: "conformant 200", op: "UpdateEnterpriseId", kind: fixtures.Positive, expect: []int{200}, status: 200, header: json,
 			body: `{"enterprise_id":"x"}`, want: map[string]conformance.State{"response_schema_conformance": conformance.Passed, "error_envelope_conformance": conformance.NotApplicable}},
 		{name: "undocumented 5xx fails only not_a_server_error", op: "UpdateEnterpriseId", kind: fixtures.Positive, expect: []int{200}, status: 502, header: json,
 			body: `{"error_code":"X","error_msg":"y"}`, want: map[string]conformance.State{"not_a_server_error": conformance.Failed, "status_code_conformance": conformance.NotEvaluated}},
-		{name: "positive case answered with another documented status", op: "UpdateEnterpriseId", kind: fixtures.Positive, expect: []int{200}, status: 400, header: json,
-			body: `{"error_code":"X","error_msg":"y"}`, want: map[string]conformance.State{"status_code_conformance": conformance.Failed}},
+		// A 4xx to a positive case is a refusal of valid input: positive_data_acceptance owns it,
+		// status_code_conformance judges only that the status is documented.
+		{name: "positive case refused with a documented 4xx fails only positive_data_acceptance", op: "UpdateEnterpriseId", kind: fixtures.Positive, expect: []int{200}, status: 400, header: json,
+			reqBody: `{"enterprise_id":""}`, body: `{"error_code":"X","error_msg":"y"}`,
+			want:    map[string]conformance.State{"positive_data_acceptance": conformance.Failed, "status_code_conformance": conformance.Passed, "error_envelope_conformance": conformance.Passed},
+			wantMsg: `/enterprise_id (string ""; the example has string "huawei")`},
+		{name: "the documented example refused says so", op: "UpdateTenantConfig", kind: fixtures.Positive, expect: []int{204}, status: 400, header: json,
+			reqBody: `{"function_config":{"id":"xxx-xxx-xxx","name":"user_prefix","status":"ON","values":[{"key":"prefix","value":"test"}]}}`,
+			body:    `{"error_code":"WKS.00200001","error_msg":"Invalid parameter"}`,
+			want:    map[string]conformance.State{"positive_data_acceptance": conformance.Failed}, wantMsg: "the body is the documented example itself"},
+		{name: "a refused generated request names the fields it varied", op: "UpdateTenantConfig", kind: fixtures.Positive, expect: []int{204}, status: 400, header: json,
+			reqBody: `{"function_config":{"name":"user_prefix","status":"OFF","extra":1}}`,
+			body:    `{"error_code":"WKS.00200001","error_msg":"Invalid parameter"}`,
+			want:    map[string]conformance.State{"positive_data_acceptance": conformance.Failed},
+			wantMsg: `/function_config/extra (not in the example), /function_config/id (absent; the example has string "xxx-xxx-xxx"), /function_config/status (string "OFF"; the example has string "ON"), /function_config/values (absent`},
+		{name: "an undocumented 4xx to a positive case fails both of its broken points", op: "UpdateEnterpriseId", kind: fixtures.Positive, expect: []int{200}, status: 422, header: json,
+			body: `{"error_code":"X","error_msg":"y"}`, want: map[string]conformance.State{"positive_data_acceptance": conformance.Failed, "status_code_conformance": conformance.Failed}},
+		{name: "positive case answered with another documented 2xx fails status_code_conformance", op: "ChangeIAM2ProjectState", kind: fixtures.Positive, expect: []int{200}, status: 202, header: json,
+			body: `{"location":"http://x/zstack/v1/api-jobs/1"}`, want: map[string]conformance.State{"status_code_conformance": conformance.Failed, "positive_data_acceptance": conformance.Passed}},
+		{name: "a refused negative case is not positive_data_acceptance's business", op: "UpdateEnterpriseId", kind: fixtures.Negative, expect: []int{400}, status: 400, header: json,
+			body: `{"error_code":"X","error_msg":"y"}`, want: map[string]conformance.State{"positive_data_acceptance": conformance.NotApplicable, "negative_data_rejection": conformance.Passed}},
+		{name: "Alibaba business failure to a valid request", op: "GetUserActiveTenant", kind: fixtures.Positive, expect: []int{200}, status: 200, header: json,
+			body: `{"RequestId":"r","Success":false,"ErrorCode":"TenantNotExist"}`, want: map[string]conformance.State{"positive_data_acceptance": conformance.Failed, "error_envelope_conformance": conformance.Passed}},
+		// Expected values (expect.body).
+		{name: "expected values present", op: "ChangeIAM2ProjectState", kind: fixtures.Positive, expect: []int{200}, status: 200, header: json,
+			expectBody: map[string]any{"/inventory/state": "Disabled", "/inventory/uuid": "{zstack_project_uuid}"}, vars: map[string]string{"zstack_project_uuid": "p1"},
+			body: `{"inventory":{"uuid":"p1","name":"n","state":"Disabled"}}`, want: map[string]conformance.State{"response_values_conformance": conformance.Passed}},
+		{name: "a stale state fails response_values_conformance", op: "ChangeIAM2ProjectState", kind: fixtures.Positive, expect: []int{200}, status: 200, header: json,
+			expectBody: map[string]any{"/inventory/state": "Disabled"},
+			body:       `{"inventory":{"uuid":"p1","name":"n","state":"Enabled"}}`, want: map[string]conformance.State{"response_values_conformance": conformance.Failed},
+			wantMsg: `response_values_conformance at /inventory/state: expected string "Disabled", got string "Enabled"`},
+		{name: "an absent expected value", op: "UpdateEnterpriseId", kind: fixtures.Positive, expect: []int{200}, status: 200, header: json,
+			expectBody: map[string]any{"/missing": "x"}, body: `{"enterprise_id":"x"}`,
+			want: map[string]conformance.State{"response_values_conformance": conformance.Failed}, wantMsg: "got absent"},
+		{name: "a placeholder matches the number it spells, read back from the query sent", op: "GetUserActiveTenant", kind: fixtures.Positive, expect: []int{200}, status: 200, header: json,
+			query: map[string]string{"Tid": "{tid}"}, url: "http://h/?Action=GetUserActiveTenant&Tid=3000",
+			expectBody: map[string]any{"/Tenant/Tid": "{tid}", "/Success": true},
+			body:       `{"RequestId":"r","Success":true,"Tenant":{"Tid":3000.0}}`, want: map[string]conformance.State{"response_values_conformance": conformance.Passed}},
+		{name: "a placeholder mismatch names the expansion", op: "GetUserActiveTenant", kind: fixtures.Positive, expect: []int{200}, status: 200, header: json,
+			expectBody: map[string]any{"/Tenant/Tid": "{tid}"}, vars: map[string]string{"tid": "3000"},
+			body: `{"RequestId":"r","Success":true,"Tenant":{"Tid":3001}}`, want: map[string]conformance.State{"response_values_conformance": conformance.Failed},
+			wantMsg: `expected {tid} = "3000" (a string, or the number or boolean it spells), got number 3001`},
+		{name: "a literal string does not match a number", op: "GetUserActiveTenant", kind: fixtures.Positive, expect: []int{200}, status: 200, header: json,
+			expectBody: map[string]any{"/Tenant/Tid": "3000"},
+			body:       `{"RequestId":"r","Success":true,"Tenant":{"Tid":3000}}`, want: map[string]conformance.State{"response_values_conformance": conformance.Failed}},
+		{name: "a placeholder without a value fails clearly", op: "GetUserActiveTenant", kind: fixtures.Positive, expect: []int{200}, status: 200, header: json,
+			expectBody: map[string]any{"/Tenant/Tid": "{tid}"},
+			body:       `{"RequestId":"r","Success":true,"Tenant":{"Tid":3000}}`, want: map[string]conformance.State{"response_values_conformance": conformance.Failed},
+			wantMsg: "the run gave no value for {tid}"},
+		{name: "values are not judged on a body that breaks its schema", op: "ChangeIAM2ProjectState", kind: fixtures.Positive, expect: []int{200}, status: 200, header: json,
+			expectBody: map[string]any{"/inventory/state": "Disabled"},
+			body:       `{"inventory":{"uuid":"p1","name":"n","state":2}}`,
+			want:       map[string]conformance.State{"response_schema_conformance": conformance.Failed, "response_values_conformance": conformance.NotEvaluated}},
+		{name: "values are not judged on a refused valid request", op: "UpdateEnterpriseId", kind: fixtures.Positive, expect: []int{200}, status: 400, header: json,
+			expectBody: map[string]any{"/enterprise_id": "x"}, body: `{"error_code":"X","error_msg":"y"}`,
+			want: map[string]conformance.State{"positive_data_acceptance": conformance.Failed, "response_values_conformance": conformance.NotEvaluated}},
+		{name: "a business failure's expected values", op: "GetUserActiveTenant", kind: fixtures.Negative, expect: []int{200}, code: "TenantNotExist", status: 200, header: json,
+			expectBody: map[string]any{"/Success": false},
+			body:       `{"RequestId":"r","Success":false,"ErrorCode":"TenantNotExist"}`, want: map[string]conformance.State{"response_values_conformance": conformance.Passed}},
 		{name: "missing required field", op: "UpdateEnterpriseId", kind: fixtures.Positive, expect: []int{200}, status: 200, header: json,
 			body: `{}`, want: map[string]conformance.State{"response_schema_conformance": conformance.Failed}},
 		{name: "empty body where JSON is documented", op: "UpdateEnterpriseId", kind: fixtures.Positive, expect: []int{200}, status: 200, header: json,
@@ -66,7 +133,7 @@ func TestCheckVerdicts(t *testing.T) {
 		{name: "Alibaba business failure with another code", op: "GetUserActiveTenant", kind: fixtures.Negative, expect: []int{200}, code: "TenantNotExist", status: 200, header: json,
 			body: `{"RequestId":"r","Success":false,"ErrorCode":"Other"}`, want: map[string]conformance.State{"error_envelope_conformance": conformance.Failed}},
 		{name: "Alibaba business failure without a code", op: "GetUserActiveTenant", kind: fixtures.Positive, expect: []int{200}, status: 200, header: json,
-			body: `{"RequestId":"r","Success":false}`, want: map[string]conformance.State{"error_envelope_conformance": conformance.Failed}},
+			body: `{"RequestId":"r","Success":false}`, want: map[string]conformance.State{"error_envelope_conformance": conformance.Failed, "positive_data_acceptance": conformance.Failed}},
 		{name: "Alibaba success where a business failure is owed", op: "GetUserActiveTenant", kind: fixtures.Negative, expect: []int{200}, code: "TenantNotExist", status: 200, header: json,
 			body: `{"RequestId":"r","Success":true}`, want: map[string]conformance.State{"negative_data_rejection": conformance.Failed, "error_envelope_conformance": conformance.NotApplicable}},
 		{name: "Alibaba Success as a string fails only the schema", op: "GetUserActiveTenant", kind: fixtures.Negative, expect: []int{200}, code: "TenantNotExist", status: 200, header: json,
@@ -79,11 +146,20 @@ func TestCheckVerdicts(t *testing.T) {
 			if !ok {
 				t.Fatalf("no operation %s", tc.op)
 			}
-			c := &fixtures.Case{Kind: tc.kind, Expect: fixtures.Expect{Status: tc.expect, ErrorCode: tc.code}}
+			c := &fixtures.Case{Kind: tc.kind, Expect: fixtures.Expect{Status: tc.expect, ErrorCode: tc.code, Body: numbers(tc.expectBody)}}
+			c.Request.Query = tc.query
+			if tc.reqBody != "" {
+				c.Request.Body = []byte(tc.reqBody)
+			}
 			if tc.kind == fixtures.Auth {
 				c.Request.Credentials = fixtures.NoCredentials
 			}
-			res := conformance.Evaluate(&conformance.Exchange{Case: c, Op: op, Response: &conformance.Response{Status: tc.status, Header: tc.header, Body: []byte(tc.body)}})
+			res := conformance.Evaluate(&conformance.Exchange{Case: c, Op: op, Vars: tc.vars,
+				Request:  conformance.Request{Method: op.Method, URL: tc.url, Body: []byte(tc.reqBody)},
+				Response: &conformance.Response{Status: tc.status, Header: tc.header, Body: []byte(tc.body)}})
+			if tc.wantMsg != "" && !strings.Contains(fmt.Sprint(res.Failures()), tc.wantMsg) {
+				t.Errorf("no failure message contains %q: %v", tc.wantMsg, res.Failures())
+			}
 			for _, cr := range res.Checks {
 				want, listed := tc.want[cr.Check]
 				switch {
@@ -115,4 +191,23 @@ func TestNoAnswerFailsOnlyResponseReceived(t *testing.T) {
 			t.Errorf("%s: %s, want %s", cr.Check, cr.State, want)
 		}
 	}
+}
+
+// numbers turns the int and float values of a test table into json.Number, as the fixture
+// loader decodes expect.body.
+func numbers(m map[string]any) map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		switch n := v.(type) {
+		case int:
+			v = json.Number(fmt.Sprint(n))
+		case float64:
+			v = json.Number(fmt.Sprint(n))
+		}
+		out[k] = v
+	}
+	return out
 }

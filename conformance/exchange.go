@@ -32,6 +32,10 @@ type Exchange struct {
 	// Steps are earlier answers that led to Response, e.g. the 202 of an async job that was
 	// then polled; the checks judge Response, each step is judged against the spec alone.
 	Steps []*Response
+	// Vars are the run's placeholder values ("tid" → "3000"), for expectations that hold
+	// placeholders. A placeholder missing here takes the value it was sent with, read back
+	// from the recorded request (see ResponseValuesConformance).
+	Vars map[string]string
 }
 
 // Request is the recorded request.

@@ -28,6 +28,10 @@ type fault struct {
 	skipAuth       bool // credentials are not checked
 	skipValidation bool // neither the mandatory Content-Type nor the request is checked
 	jobForever     bool // the job of an async call never finishes; implies async
+	staleState     bool // a state change answers the state before it, not after
+	// refuse names why a request that passed validation is refused anyway (400 in the
+	// operation's envelope), "" to let it through.
+	refuse func(body []byte) string
 	// rewrite edits the answer before it is written.
 	rewrite func(rep *reply)
 	// deliver writes the answer its own way (late, endlessly, or not at all).
@@ -128,6 +132,14 @@ func faultTable() []fault {
 			rewrite: onStatus(http.StatusOK, func(rep *reply) { rep.body = rep.body[:len(rep.body)/2] }),
 		},
 		{
+			Fault:  Fault{"reject-optional-fields", "a valid request whose function_config has the optional values is refused 400 (WKS.00200001)", "positive_data_acceptance", []string{"UpdateTenantConfig"}},
+			refuse: rejectFunctionConfigValues,
+		},
+		{
+			Fault:      Fault{"stale-state", "the answer to a state change shows inventory.state as it was before the event", "response_values_conformance", []string{"ChangeIAM2ProjectState"}},
+			staleState: true,
+		},
+		{
 			Fault:      Fault{"job-never-finishes", "in async mode (which it implies) the job answers 202 forever", "response_received", []string{"ChangeIAM2ProjectState"}},
 			jobForever: true,
 		},
@@ -172,6 +184,38 @@ func (m *mock) faultFor(op *specs.Operation) *fault {
 
 func (f *fault) skipsAuth() bool       { return f != nil && f.skipAuth }
 func (f *fault) skipsValidation() bool { return f != nil && f.skipValidation }
+
+// refuses is why the fault refuses a valid request, "" when it does not.
+func (f *fault) refuses(body []byte) string {
+	if f == nil || f.refuse == nil {
+		return ""
+	}
+	return f.refuse(body)
+}
+
+// shown is the project as the answer to a state change shows it: as the event left it, or,
+// under stale-state, as it was before.
+func (f *fault) shown(p iam2Project) iam2Project {
+	if f != nil && f.staleState && p.Previous != "" {
+		p.State = p.Previous
+	}
+	return p
+}
+
+// rejectFunctionConfigValues refuses an UpdateTenantConfig body that sets the optional
+// function_config.values, as a target that handles only part of a schema would.
+func rejectFunctionConfigValues(body []byte) string {
+	var in struct {
+		FunctionConfig map[string]json.RawMessage `json:"function_config"`
+	}
+	if json.Unmarshal(body, &in) != nil {
+		return ""
+	}
+	if _, ok := in.FunctionConfig["values"]; ok {
+		return `body field "/function_config/values": this target does not accept the optional values`
+	}
+	return ""
+}
 
 // onStatus applies edit to answers of one status only, leaving refusals conformant.
 func onStatus(status int, edit func(rep *reply)) func(rep *reply) {

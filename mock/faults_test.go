@@ -190,6 +190,27 @@ func faultProofs() map[string]func(t *testing.T, tg *target) {
 				t.Errorf("answered %d %s, want 200 with the start of a JSON object", ex.status, ex.body)
 			}
 		},
+		"reject-optional-fields": func(t *testing.T, tg *target) {
+			ex := tg.send(t, req{op: "UpdateTenantConfig", body: `{"function_config":{"name":"user_prefix","values":[{"key":"prefix","value":"test"}]}}`})
+			if ex.status != http.StatusBadRequest || ex.json(t)["error_code"] != "WKS.00200001" {
+				t.Errorf("a valid body with values answered %d %s, want 400 WKS.00200001", ex.status, ex.body)
+			}
+			ex.mustConform(t) // a documented refusal: what breaks is that valid input was refused
+			conforms(t, tg, req{op: "UpdateTenantConfig", body: `{"function_config":{"name":"user_prefix","status":"ON"}}`}, 204)
+			conforms(t, tg, req{op: "UpdateTenantConfig", body: `{"function_config":{"values":"x"}}`}, 400)
+			conforms(t, tg, req{op: "UpdateTenantConfig", body: `{"function_config":{"values":[]}}`, auth: noCredentials}, 401)
+		},
+		"stale-state": func(t *testing.T, tg *target) {
+			for i, step := range []struct{ event, shown string }{
+				{"disable", "Enabled"}, {"disable", "Disabled"}, {"enable", "Disabled"}, {"enable", "Enabled"},
+			} {
+				ex := tg.send(t, req{op: "ChangeIAM2ProjectState", body: `{"changeIAM2ProjectState":{"stateEvent":"` + step.event + `"}}`})
+				ex.mustConform(t) // the answer matches its schema: only its value is stale
+				if inv, _ := ex.json(t)["inventory"].(map[string]any); inv["state"] != step.shown {
+					t.Errorf("step %d, %s: %s, want state %s, the state before the event", i+1, step.event, ex.body, step.shown)
+				}
+			}
+		},
 		"job-never-finishes": func(t *testing.T, tg *target) {
 			ex := tg.send(t, req{op: "ChangeIAM2ProjectState", body: `{"changeIAM2ProjectState":{"stateEvent":"enable"}}`})
 			if ex.status != http.StatusAccepted {
@@ -252,6 +273,20 @@ func TestStateAsNumberInAsyncMode(t *testing.T) {
 	ex.op = tg.op(t, "ChangeIAM2ProjectState")
 	if ex.conformance() == nil {
 		t.Errorf("final answer %s conforms to ChangeIAM2ProjectState, want state as a number", ex.body)
+	}
+}
+
+// With async ZStack, stale-state reaches the final answer of the job.
+func TestStaleStateInAsyncMode(t *testing.T) {
+	tg := newTarget(t, mock.Options{Fault: "stale-state", AsyncZStack: true, JobPolls: 1})
+	ex := tg.send(t, req{op: "ChangeIAM2ProjectState", body: `{"changeIAM2ProjectState":{"stateEvent":"disable"}}`})
+	location, _ := ex.json(t)["location"].(string)
+	id := location[strings.LastIndex(location, "/")+1:]
+	for range 2 {
+		ex = tg.send(t, req{op: "GetAPIJobResult", path: map[string]string{"uuid": id}})
+	}
+	if inv, _ := ex.json(t)["inventory"].(map[string]any); ex.status != http.StatusOK || inv["state"] != "Enabled" {
+		t.Fatalf("final poll %d %s, want 200 with the state before the event, Enabled", ex.status, ex.body)
 	}
 }
 

@@ -43,6 +43,8 @@ type iam2Project struct {
 	UUID, Name, Description string
 	State                   string // Enabled or Disabled
 	Created, LastOp         time.Time
+	// Previous is the State before the last event; only the stale-state fault shows it.
+	Previous string
 }
 
 // zstackJob is an asynchronous API call: it answers 202 until polled enough, then applies
@@ -117,6 +119,7 @@ func (s *state) changeProjectState(event string, now time.Time) iam2Project {
 }
 
 func (s *state) applyEvent(event string, now time.Time) iam2Project {
+	s.project.Previous = s.project.State
 	switch event {
 	case "enable":
 		s.project.State = "Enabled"

@@ -153,7 +153,7 @@ func (z zstack) changeProjectState(c *call) reply {
 	}
 	_ = json.Unmarshal(c.body, &in) // normalised and validated against the spec
 	if !z.m.async {
-		return z.inventory(z.m.state.changeProjectState(in.Change.StateEvent, z.m.now()))
+		return z.inventory(z.m.faultFor(c.op).shown(z.m.state.changeProjectState(in.Change.StateEvent, z.m.now())))
 	}
 	f := z.m.faultFor(c.op)
 	id := z.m.state.startJob(&zstackJob{origin: c.op, polls: z.m.polls, forever: f != nil && f.jobForever, event: in.Change.StateEvent})
@@ -172,7 +172,7 @@ func (z zstack) getJobResult(c *call) reply {
 	case !done:
 		return z.accepted(c.r, id)
 	}
-	rep := z.inventory(project)
+	rep := z.inventory(z.m.faultFor(origin).shown(project))
 	if f := z.m.faultFor(origin); f != nil && f.rewrite != nil {
 		f.rewrite(&rep)
 	}

@@ -31,6 +31,8 @@ type Report struct {
 	Started    time.Time         `json:"started"`
 	DurationMS int64             `json:"duration_ms"`
 	Summary    Summary           `json:"summary"`
+	// Seed is the seed of the generated cases: a run with the same seed sends the same requests.
+	Seed int64 `json:"seed"`
 	// Checks names the checks the run evaluated, in evaluation order: the columns of the
 	// compliance matrix, in the order the suite defines them.
 	Checks []string `json:"checks,omitempty"`

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
+	"strings"
 
 	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/runner/credentials"
@@ -41,18 +42,28 @@ var clients = map[string]client{
 		},
 		authenticate: func(r *http.Request, body []byte, mode fixtures.Credentials, s *session) error {
 			c := s.creds
+			signed := c.HuaweiAccessKey != "" && c.HuaweiSecretKey != ""
 			switch {
 			case mode == fixtures.NoCredentials:
 				return nil
-			case c.HuaweiToken != "" && mode == fixtures.Valid:
+			case c.HuaweiToken != "" && (mode == fixtures.Valid || mode == fixtures.MalformedCredentials && !signed):
 				r.Header.Set("X-Auth-Token", c.HuaweiToken)
+				if mode == fixtures.MalformedCredentials {
+					r.Header.Set("X-Auth-Token", c.HuaweiToken+" !malformed")
+				}
 				return nil
-			case c.HuaweiAccessKey != "" && c.HuaweiSecretKey != "":
+			case signed:
 				secret := c.HuaweiSecretKey
 				if mode == fixtures.WrongCredentials {
 					secret = wrongSecret(secret)
 				}
-				return signing.Huawei{AccessKey: c.HuaweiAccessKey, SecretKey: secret, Now: s.now}.Sign(r, body)
+				if err := (signing.Huawei{AccessKey: c.HuaweiAccessKey, SecretKey: secret, Now: s.clock(mode)}).Sign(r, body); err != nil {
+					return err
+				}
+				if mode == fixtures.MalformedCredentials {
+					malformSignature(r, "Signature=")
+				}
+				return nil
 			case mode == fixtures.WrongCredentials:
 				r.Header.Set("X-Auth-Token", "conformance-wrong-token")
 				return nil
@@ -103,9 +114,23 @@ var clients = map[string]client{
 				secret = wrongSecret(secret)
 			}
 			if s.cfg.AlibabaSignature == "v3" {
-				return signing.AlibabaV3{AccessKeyID: id, Secret: secret, Now: s.now}.Sign(r, body)
+				if err := (signing.AlibabaV3{AccessKeyID: id, Secret: secret, Now: s.clock(mode)}).Sign(r, body); err != nil {
+					return err
+				}
+				if mode == fixtures.MalformedCredentials {
+					malformSignature(r, "Signature=")
+				}
+				return nil
 			}
-			return signing.AlibabaV1{AccessKeyID: id, Secret: secret, Now: s.now}.Sign(r)
+			if err := (signing.AlibabaV1{AccessKeyID: id, Secret: secret, Now: s.clock(mode)}).Sign(r); err != nil {
+				return err
+			}
+			if mode == fixtures.MalformedCredentials {
+				q := r.URL.Query()
+				q.Set("Signature", "!not-base64!")
+				r.URL.RawQuery = q.Encode()
+			}
+			return nil
 		},
 		missing: func(c credentials.Set) string {
 			if c.AlibabaKeyID == "" || c.AlibabaKeySecret == "" {
@@ -131,6 +156,9 @@ var clients = map[string]client{
 			if err != nil {
 				return err
 			}
+			if mode == fixtures.MalformedCredentials {
+				session += " !malformed"
+			}
 			signing.ZStackSessionHeaders(r.Header, session)
 			return nil
 		},
@@ -146,3 +174,12 @@ var clients = map[string]client{
 
 // zstackContentType is what ZStack's own client sends with every body, its login included.
 const zstackContentType = "application/json; charset=utf-8"
+
+// malformSignature makes the signature of an Authorization header unreadable (neither hex nor
+// base64), keeping the scheme and every other part as signed.
+func malformSignature(r *http.Request, key string) {
+	auth := r.Header.Get("Authorization")
+	if i := strings.LastIndex(auth, key); i >= 0 {
+		r.Header.Set("Authorization", auth[:i+len(key)]+"!not-a-signature!")
+	}
+}

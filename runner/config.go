@@ -31,6 +31,8 @@ type Config struct {
 	AllowMutations bool
 	// Dial, when set, replaces the network dialer (tests map host names to loopback with it).
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+	// Seed drives the generated positive cases: the same seed sends the same requests.
+	Seed int64
 	// Shard, when set, runs only the cases of one shard of the plan (--shard i/n).
 	Shard *reports.Shard
 	// Baseline, when set, is a report.json to compare with: the run then fails only on
@@ -65,6 +67,7 @@ func DefaultConfig() Config {
 		ReportDir:        "conformance-report",
 		Timeout:          10 * time.Second,
 		Parallel:         4,
+		Seed:             1,
 		MaxBody:          8 << 20,
 		AlibabaSignature: "v1",
 		Out:              io.Discard,

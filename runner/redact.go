@@ -69,10 +69,17 @@ func (r *redactor) header(name, value string) string {
 	if !secretHeaders[http.CanonicalHeaderKey(name)] {
 		return r.text(value)
 	}
-	if scheme, _, ok := strings.Cut(value, " "); ok && !strings.ContainsAny(scheme, "=,:") {
+	if scheme, _, ok := strings.Cut(value, " "); ok && authSchemes[scheme] {
 		return scheme + " " + Redacted
 	}
 	return Redacted
+}
+
+// authSchemes are the Authorization schemes worth showing: they say how a request was
+// authenticated without saying with what. Anything else in a credential header is hidden whole.
+var authSchemes = map[string]bool{
+	"OAuth": true, "Bearer": true, "Basic": true, "ZStack": true,
+	"SDK-HMAC-SHA256": true, "ACS3-HMAC-SHA256": true,
 }
 
 // Header redacts a whole header set.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/conformance-suite/conformance/conformance"
 	"github.com/conformance-suite/conformance/fixtures"
+	"github.com/conformance-suite/conformance/fixtures/derive"
 	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/runner/credentials"
@@ -84,6 +86,8 @@ func NewPlan(cfg Config) (*Plan, error) {
 	if err != nil {
 		return nil, UsageError{err}
 	}
+	// Cases derived from the specs (labels derived, generated, auth) follow the fixtures'.
+	cases = append(cases, derive.All(set, cases, cfg.Seed)...)
 	filter := func([]string) bool { return true }
 	if cfg.LabelFilter != "" {
 		if filter, err = types.ParseLabelFilter(cfg.LabelFilter); err != nil {
@@ -150,9 +154,12 @@ func (s *session) skipReason(c *fixtures.Case, op *specs.Operation) string {
 	if op.Mutates && c.Kind == fixtures.Positive && !loopback(base) && !s.cfg.AllowMutations {
 		return op.ID + " changes state and " + base.Host + " is not on loopback: pass --allow-mutations to run it"
 	}
-	if op.Secured && c.Request.Credentials == fixtures.Valid {
+	if mode := c.Request.Credentials; op.Secured && mode != fixtures.NoCredentials && mode != fixtures.WrongCredentials {
 		if why := clients[op.Provider].missing(s.creds); why != "" {
 			return why
+		}
+		if mode.Signed() && op.Provider == "huaweicloud" && (s.creds.HuaweiAccessKey == "" || s.creds.HuaweiSecretKey == "") {
+			return "a " + string(mode) + " signature needs an access key: set " + credentials.EnvHuaweiAccessKey + " and " + credentials.EnvHuaweiSecretKey
 		}
 	}
 	vars := s.vars()
@@ -230,7 +237,7 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	if err := os.MkdirAll(cfg.ReportDir, 0o755); err != nil {
 		return 2, UsageError{fmt.Errorf("--report-dir: %w", err)}
 	}
-	fmt.Fprintf(cfg.Out, "conformance run against %s: %d cases\n", plan.Target, len(plan.Cases))
+	fmt.Fprintf(cfg.Out, "conformance run against %s: %d cases (seed %d)\n", plan.Target, len(plan.Cases), cfg.Seed)
 	plan.Start()
 
 	var mu sync.Mutex
@@ -316,6 +323,7 @@ func (p *Plan) report(verdicts map[string]conformance.Verdict, started time.Time
 		DurationMS: time.Since(started).Milliseconds(),
 		Cases:      []reports.Case{},
 		Shard:      p.shard,
+		Seed:       p.session.cfg.Seed,
 	}
 	for _, c := range conformance.Checks {
 		r.Checks = append(r.Checks, c.Name)
@@ -429,7 +437,7 @@ func printLive(out interface{ Write([]byte) (int, error) }, v conformance.Verdic
 
 // printSummary prints the closing table: one row per operation, then the totals.
 func printSummary(out interface{ Write([]byte) (int, error) }, r *reports.Report) {
-	type row struct{ passed, failed, skipped int }
+	type row struct{ passed, failed, skipped, derived int }
 	rows := map[string]*row{}
 	var keys []string
 	for _, c := range r.Cases {
@@ -437,6 +445,9 @@ func printSummary(out interface{ Write([]byte) (int, error) }, r *reports.Report
 		if rows[k] == nil {
 			rows[k] = &row{}
 			keys = append(keys, k)
+		}
+		if slices.Contains(c.Labels, derive.LabelDerived) || slices.Contains(c.Labels, derive.LabelGenerated) {
+			rows[k].derived++
 		}
 		switch c.State {
 		case reports.Passed:
@@ -464,17 +475,19 @@ func printSummary(out interface{ Write([]byte) (int, error) }, r *reports.Report
 	for _, why := range order {
 		fmt.Fprintf(out, "skipped %d: %s\n", reasons[why], why)
 	}
-	fmt.Fprintf(out, "\n%-56s %6s %6s %7s\n", "operation", "passed", "failed", "skipped")
+	fmt.Fprintf(out, "\n%-56s %6s %6s %7s %8s\n", "operation", "passed", "failed", "skipped", "derived")
+	derived := 0
 	for _, k := range keys {
-		fmt.Fprintf(out, "%-56s %6d %6d %7d\n", k, rows[k].passed, rows[k].failed, rows[k].skipped)
+		fmt.Fprintf(out, "%-56s %6d %6d %7d %8d\n", k, rows[k].passed, rows[k].failed, rows[k].skipped, rows[k].derived)
+		derived += rows[k].derived
 	}
 	s := r.Summary
 	verdict := "PASS"
 	if s.Failed > 0 {
 		verdict = "FAIL"
 	}
-	fmt.Fprintf(out, "%-56s %6d %6d %7d\n\n%s: %d passed, %d failed, %d skipped in %.2fs\n",
-		"total", s.Passed, s.Failed, s.Skipped, verdict, s.Passed, s.Failed, s.Skipped, float64(r.DurationMS)/1000)
+	fmt.Fprintf(out, "%-56s %6d %6d %7d %8d\n\n%s: %d passed, %d failed, %d skipped in %.2fs\n",
+		"total", s.Passed, s.Failed, s.Skipped, derived, verdict, s.Passed, s.Failed, s.Skipped, float64(r.DurationMS)/1000)
 	if s.Passed+s.Failed == 0 {
 		fmt.Fprintln(out, "nothing ran: every case was skipped")
 	}

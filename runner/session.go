@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -126,19 +127,32 @@ func (s *session) Prefetch(cases []*conformance.Planned) {
 		}()
 	}
 	go func() {
+		sequences := map[string][]*conformance.Planned{}
 		for _, p := range cases {
-			if p.Skip == "" {
+			switch {
+			case p.Skip != "":
+			case p.Case.Sequence != "":
+				sequences[p.Case.Sequence] = append(sequences[p.Case.Sequence], p)
+			default:
 				work <- p
 			}
 		}
 		close(work)
 		wg.Wait()
+		// The steps of a sequence go one after the other, in step order, once nothing else
+		// is in flight: each step judges the state the previous one left.
+		for _, steps := range sequences {
+			sort.SliceStable(steps, func(i, j int) bool { return steps[i].Case.Step < steps[j].Case.Step })
+			for _, p := range steps {
+				s.Exchange(p)
+			}
+		}
 	}()
 }
 
 // send builds, signs and sends one case, and records what came back.
 func (s *session) send(p *conformance.Planned) *conformance.Exchange {
-	x := &conformance.Exchange{Case: p.Case, Op: p.Op}
+	x := &conformance.Exchange{Case: p.Case, Op: p.Op, Vars: s.vars()}
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
 	defer cancel()
 	req, body, err := s.build(ctx, p)
@@ -246,7 +260,46 @@ func (s *session) build(ctx context.Context, p *conformance.Planned) (*http.Requ
 	if err := cl.authenticate(req, body, c.Request.Credentials, s); err != nil {
 		return nil, nil, err
 	}
+	if c.Request.Credentials == fixtures.TamperedCredentials {
+		body = tamper(req, body, c)
+	}
 	return req, body, nil
+}
+
+// tamper changes what was signed, after signing: one space appended to a non-empty body, or
+// else the digit 0 appended to the case's first query parameter (fixtures.TamperedCredentials).
+func tamper(req *http.Request, body []byte, c *fixtures.Case) []byte {
+	if len(body) > 0 {
+		body = append(append([]byte(nil), body...), ' ')
+		req.Body = io.NopCloser(bytes.NewReader(body))
+		req.ContentLength = int64(len(body))
+		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		return body
+	}
+	if keys := sortedKeys(c.Request.Query); len(keys) > 0 {
+		q := req.URL.Query()
+		q.Set(keys[0], q.Get(keys[0])+"0")
+		req.URL.RawQuery = q.Encode()
+	}
+	return body
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// clock is the signing clock of a credential mode: an hour behind for a stale signature,
+// outside every gateway's 15-minute window.
+func (s *session) clock(mode fixtures.Credentials) func() time.Time {
+	if mode == fixtures.StaleCredentials {
+		return func() time.Time { return s.now().Add(-time.Hour) }
+	}
+	return s.now
 }
 
 // loopback reports whether a target is on this machine, by its URL alone: a host name that

@@ -102,6 +102,7 @@ func runFlags(cfg *runner.Config, configPath *string, set *specs.Set, stderr io.
 	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "bound on one exchange, request sent to answer read (an async job's polls included)")
 	fs.StringVar(&cfg.LabelFilter, "label-filter", cfg.LabelFilter, "select cases by label, in Ginkgo syntax, e.g. 'huaweicloud && !auth'")
 	fs.IntVar(&cfg.Parallel, "parallel", cfg.Parallel, "requests in flight at once")
+	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the generated cases: the same seed sends the same requests")
 	fs.StringVar(&cfg.FixturesDir, "fixtures", cfg.FixturesDir, "`directory` of fixture files replacing the built-in ones")
 	fs.Int64Var(&cfg.MaxBody, "max-body", cfg.MaxBody, "largest answer body read, in `bytes`; a larger one fails the case")
 	fs.StringVar(&cfg.AlibabaSignature, "alibabacloud-signature", cfg.AlibabaSignature, "Alibaba Cloud signature version: v1 (HMAC-SHA1) or v3 (ACS3-HMAC-SHA256)")
