@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -185,10 +186,10 @@ func inputSummary(x *Exchange) string {
 	case r.ContentType != nil:
 		parts = append(parts, fmt.Sprintf("Content-Type %q", *r.ContentType))
 	}
-	for _, k := range sortedKeys(r.Path) {
+	for _, k := range slices.Sorted(maps.Keys(r.Path)) {
 		parts = append(parts, fmt.Sprintf("path %s=%q", k, r.Path[k]))
 	}
-	for _, k := range sortedKeys(r.Query) {
+	for _, k := range slices.Sorted(maps.Keys(r.Query)) {
 		parts = append(parts, fmt.Sprintf("query %s=%q", k, r.Query[k]))
 	}
 	if len(parts) == 0 {
@@ -198,15 +199,6 @@ func inputSummary(x *Exchange) string {
 		return x.Request.Method + " " + x.Request.URL
 	}
 	return strings.Join(parts, ", ")
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func joinInts(xs []int) string {

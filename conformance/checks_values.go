@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/big"
 	"net/url"
 	"regexp"
@@ -176,12 +177,12 @@ func placeholderValues(x *Exchange) map[string]string {
 		}
 	}
 	query := u.Query()
-	for _, k := range sortedKeys(r.Query) {
+	for _, k := range slices.Sorted(maps.Keys(r.Query)) {
 		if query.Has(k) {
 			learn(r.Query[k], query.Get(k))
 		}
 	}
-	for _, k := range sortedKeys(r.Headers) {
+	for _, k := range slices.Sorted(maps.Keys(r.Headers)) {
 		if v := x.Request.Header.Get(k); v != "" {
 			learn(r.Headers[k], v)
 		}

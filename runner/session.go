@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -276,21 +278,12 @@ func tamper(req *http.Request, body []byte, c *fixtures.Case) []byte {
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 		return body
 	}
-	if keys := sortedKeys(c.Request.Query); len(keys) > 0 {
+	if keys := slices.Sorted(maps.Keys(c.Request.Query)); len(keys) > 0 {
 		q := req.URL.Query()
 		q.Set(keys[0], q.Get(keys[0])+"0")
 		req.URL.RawQuery = q.Encode()
 	}
 	return body
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // clock is the signing clock of a credential mode: an hour behind for a stale signature,

@@ -3,6 +3,7 @@ package specs_test
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -131,7 +132,7 @@ var seedFields = []struct{ op, seed, rows string }{
 		202   location    string   mandatory
 		202   apiTimeout  integer  -
 		200   inventory   object   -
-	`},	// The read operations behind --allow-mutations' restore have no seed page either; their
+	`}, // The read operations behind --allow-mutations' restore have no seed page either; their
 	// rows are the fields the runner reads, as the official SDKs name them.
 	{"ListTenantProfile", "", `
 		path  project_id      string  mandatory
@@ -373,7 +374,7 @@ func resolve(root *openapi3.Schema, dotted string) (parent *openapi3.Schema, nam
 		}
 		ref := field.Properties[prop]
 		if ref == nil || ref.Value == nil {
-			return nil, "", nil, fmt.Errorf("%s: no property %q (there are %v)", dotted, prop, sortedKeys(field.Properties))
+			return nil, "", nil, fmt.Errorf("%s: no property %q (there are %v)", dotted, prop, slices.Sorted(maps.Keys(field.Properties)))
 		}
 		parent, name, field = field, prop, ref.Value
 		if items {

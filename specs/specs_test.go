@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -222,7 +223,7 @@ func examplesOf(file string, doc *openapi3.T) []example {
 		if s.Example != nil {
 			out = append(out, example{where + " example", s, asJSON(s.Example)})
 		}
-		for _, name := range sortedKeys(s.Properties) {
+		for _, name := range slices.Sorted(maps.Keys(s.Properties)) {
 			schemaExamples(where+".properties."+name, s.Properties[name])
 		}
 		schemaExamples(where+".items", s.Items)
@@ -233,7 +234,7 @@ func examplesOf(file string, doc *openapi3.T) []example {
 		}
 	}
 	content := func(where string, c openapi3.Content) {
-		for _, mt := range sortedKeys(c) {
+		for _, mt := range slices.Sorted(maps.Keys(c)) {
 			media := c[mt]
 			if media.Schema == nil || media.Schema.Value == nil {
 				continue
@@ -241,7 +242,7 @@ func examplesOf(file string, doc *openapi3.T) []example {
 			if media.Example != nil {
 				out = append(out, example{where + " " + mt + " example", media.Schema.Value, asJSON(media.Example)})
 			}
-			for _, name := range sortedKeys(media.Examples) {
+			for _, name := range slices.Sorted(maps.Keys(media.Examples)) {
 				if ex := media.Examples[name]; ex != nil && ex.Value != nil {
 					out = append(out, example{where + " " + mt + " examples." + name, media.Schema.Value, asJSON(ex.Value.Value)})
 				}
@@ -259,7 +260,7 @@ func examplesOf(file string, doc *openapi3.T) []example {
 			if p.Example != nil {
 				out = append(out, example{where + " example", p.Schema.Value, asJSON(p.Example)})
 			}
-			for _, name := range sortedKeys(p.Examples) {
+			for _, name := range slices.Sorted(maps.Keys(p.Examples)) {
 				if ex := p.Examples[name]; ex != nil && ex.Value != nil {
 					out = append(out, example{where + " examples." + name, p.Schema.Value, asJSON(ex.Value.Value)})
 				}
@@ -279,7 +280,7 @@ func examplesOf(file string, doc *openapi3.T) []example {
 		for _, p := range item.Parameters {
 			parameter(file+" "+key, p)
 		}
-		for _, method := range sortedKeys(item.Operations()) {
+		for _, method := range slices.Sorted(maps.Keys(item.Operations())) {
 			op := item.Operations()[method]
 			where := file + " " + method + " " + key
 			for _, p := range op.Parameters {
@@ -297,18 +298,18 @@ func examplesOf(file string, doc *openapi3.T) []example {
 	if c == nil {
 		return out
 	}
-	for _, name := range sortedKeys(c.Parameters) {
+	for _, name := range slices.Sorted(maps.Keys(c.Parameters)) {
 		parameter(file+" components", c.Parameters[name])
 	}
-	for _, name := range sortedKeys(c.RequestBodies) {
+	for _, name := range slices.Sorted(maps.Keys(c.RequestBodies)) {
 		if rb := c.RequestBodies[name]; rb.Value != nil {
 			content(file+" components.requestBodies."+name, rb.Value.Content)
 		}
 	}
-	for _, name := range sortedKeys(c.Responses) {
+	for _, name := range slices.Sorted(maps.Keys(c.Responses)) {
 		response(file+" components.responses."+name, c.Responses[name])
 	}
-	for _, name := range sortedKeys(c.Schemas) {
+	for _, name := range slices.Sorted(maps.Keys(c.Schemas)) {
 		schemaExamples(file+" components.schemas."+name, c.Schemas[name])
 	}
 	return out
@@ -422,15 +423,6 @@ func libopenapiOperationIDs(sp *specs.Spec) []string {
 		}
 	}
 	return ids
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // lineOf is the 1-based number of the first line of text that contains s, 0 when none does.

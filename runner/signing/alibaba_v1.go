@@ -5,8 +5,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 )
@@ -46,15 +48,7 @@ func (a AlibabaV1) Sign(r *http.Request) error {
 	if r.Header == nil {
 		r.Header = make(http.Header)
 	}
-	q, err := parseQuery(r.URL.RawQuery)
-	if err != nil {
-		return err
-	}
-	params, err := singleValues(q, "query")
-	if err != nil {
-		return err
-	}
-	form, err := readForm(r)
+	params, form, err := aliV1Params(r)
 	if err != nil {
 		return err
 	}
@@ -104,15 +98,7 @@ func VerifyAlibabaV1(r *http.Request, secretFor func(id string) (string, bool), 
 	if err := checkRequest(r); err != nil {
 		return err
 	}
-	q, err := parseQuery(r.URL.RawQuery)
-	if err != nil {
-		return err
-	}
-	params, err := singleValues(q, "query")
-	if err != nil {
-		return err
-	}
-	form, err := readForm(r)
+	params, form, err := aliV1Params(r)
 	if err != nil {
 		return err
 	}
@@ -160,7 +146,7 @@ func VerifyAlibabaV1(r *http.Request, secretFor func(id string) (string, bool), 
 	sts := aliV1StringToSign(method(r), all)
 	if !hmac.Equal(hmacSHA1(secret+"&", sts), sig) {
 		return fmt.Errorf("%w: %s over %s with parameters %s (string to sign sha256 %s)",
-			ErrSignatureMismatch, aliV1Scheme, method(r), strings.Join(sortedKeys(all), ","), hexSHA256([]byte(sts)))
+			ErrSignatureMismatch, aliV1Scheme, method(r), strings.Join(slices.Sorted(maps.Keys(all)), ","), hexSHA256([]byte(sts)))
 	}
 	return nil
 }
@@ -192,8 +178,21 @@ func aliV1SignedParams(query map[string]string, form url.Values) (map[string]str
 // path is always "/" in V1.
 func aliV1StringToSign(method string, params map[string]string) string {
 	parts := make([]string, 0, len(params))
-	for _, k := range sortedKeys(params) {
+	for _, k := range slices.Sorted(maps.Keys(params)) {
 		parts = append(parts, percentEncode(k)+"="+percentEncode(params[k]))
 	}
 	return method + "&%2F&" + percentEncode(strings.Join(parts, "&"))
+}
+
+// aliV1Params reads what V1 signs: the query's parameters (each once) and the form body's.
+func aliV1Params(r *http.Request) (params map[string]string, form url.Values, err error) {
+	q, err := parseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, nil, err
+	}
+	if params, err = singleValues(q, "query"); err != nil {
+		return nil, nil, err
+	}
+	form, err = readForm(r)
+	return params, form, err
 }

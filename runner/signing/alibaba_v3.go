@@ -5,8 +5,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -159,7 +161,7 @@ func acs3SignedHeaders(h http.Header) []string {
 			set[n] = true
 		}
 	}
-	return sortedKeys(set)
+	return slices.Sorted(maps.Keys(set))
 }
 
 // acs3Canonical is a canonical request and the URI a verifier reports.
@@ -228,7 +230,7 @@ func acs3CanonicalURI(escapedPath string) string {
 // are not escaped, only patched along with the values, and every leading "&" is trimmed.
 func acs3CanonicalQuery(params map[string]string) string {
 	var b strings.Builder
-	for _, k := range sortedKeys(params) {
+	for _, k := range slices.Sorted(maps.Keys(params)) {
 		b.WriteString("&" + k + "=")
 		if v := params[k]; v != "" {
 			b.WriteString(url.QueryEscape(v))

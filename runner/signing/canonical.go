@@ -12,7 +12,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
 	"time"
 )
@@ -146,16 +145,6 @@ func singleValues(q url.Values, where string) (map[string]string, error) {
 		m[k] = vs[0]
 	}
 	return m, nil
-}
-
-// sortedKeys returns the keys of m in byte order, the order every scheme here sorts by.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // readForm returns the url-encoded form parameters of a request body, which Alibaba's RPC
