@@ -110,7 +110,7 @@ func TestDefaultRunPassesEveryCase(t *testing.T) {
 	if r.report == nil || r.report.Summary.Failed != 0 || r.report.Summary.Skipped != 0 || r.report.Summary.Passed < 40 {
 		t.Fatalf("summary %+v, want every case passed\n%s", r.report.Summary, r.stdout)
 	}
-	for _, want := range []string{"PASS  huaweicloud-workspace", "operation", "total", "reports:"} {
+	for _, want := range []string{"PASS  huaweicloud-workspace", "operation", "total", "reports in", "\nPASS: "} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, r.stdout)
 		}
