@@ -102,7 +102,11 @@ func (s Suite) report(v Verdict) {
 // Message is the failure text of a case: every failure, then the reproducing curl.
 func Message(p *Planned, x *Exchange, res Result) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %q (%s:%d)\n", p.Op.Key(), p.Case.Name, p.Case.File, p.Case.Line)
+	where := p.Case.File // a derived case has no line
+	if p.Case.Line > 0 {
+		where = fmt.Sprintf("%s:%d", p.Case.File, p.Case.Line)
+	}
+	fmt.Fprintf(&b, "%s %q (%s)\n", p.Op.Key(), p.Case.Name, where)
 	for _, f := range res.Failures() {
 		fmt.Fprintf(&b, "  - %s\n", f.Message)
 	}

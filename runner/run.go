@@ -133,11 +133,16 @@ func NewPlan(cfg Config) (*Plan, error) {
 			continue
 		}
 		plan.order = append(plan.order, c.ID)
-		if cfg.Shard != nil && !cfg.Shard.Has(c.ID) {
+		shardKey := c.ID
+		if c.Sequence != "" {
+			shardKey = "sequence/" + c.Sequence // a sequence runs whole, in one shard
+		}
+		if cfg.Shard != nil && !cfg.Shard.Has(shardKey) {
 			continue
 		}
 		plan.Cases = append(plan.Cases, &conformance.Planned{Case: c, Op: op, Labels: labels, Skip: s.skipReason(c, op)})
 	}
+	plan.keepSequencesWhole(cases)
 	if len(plan.order) == 0 {
 		plan.Close()
 		return nil, UsageError{errors.New("no case matches --label-filter " + cfg.LabelFilter)}
@@ -494,4 +499,26 @@ func printSummary(out interface{ Write([]byte) (int, error) }, r *reports.Report
 		len(r.Cases), float64(r.DurationMS)/1000, reportDir)
 	// The verdict closes the output, alone on its line, in the form CI log readers look for.
 	fmt.Fprintf(out, "%s: %d passed, %d failed, %d skipped\n", verdict, s.Passed, s.Failed, s.Skipped)
+}
+
+// keepSequencesWhole skips the steps of a sequence that the label filter or the shard cut
+// short: a step judges the state the earlier steps leave, so a partial sequence proves nothing.
+func (p *Plan) keepSequencesWhole(all []fixtures.Case) {
+	total, planned := map[string]int{}, map[string]int{}
+	for _, c := range all {
+		if c.Sequence != "" {
+			total[c.Sequence]++
+		}
+	}
+	for _, pc := range p.Cases {
+		if pc.Case.Sequence != "" {
+			planned[pc.Case.Sequence]++
+		}
+	}
+	for _, pc := range p.Cases {
+		seq := pc.Case.Sequence
+		if seq != "" && planned[seq] < total[seq] && pc.Skip == "" {
+			pc.Skip = fmt.Sprintf("sequence %q is cut short: %d of its %d steps are selected (--label-filter or --shard)", seq, planned[seq], total[seq])
+		}
+	}
 }

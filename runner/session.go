@@ -268,8 +268,9 @@ func (s *session) build(ctx context.Context, p *conformance.Planned) (*http.Requ
 	return req, body, nil
 }
 
-// tamper changes what was signed, after signing: one space appended to a non-empty body, or
-// else the digit 0 appended to the case's first query parameter (fixtures.TamperedCredentials).
+// tamper changes what was signed, after signing: one space appended to a non-empty body, else
+// the digit 0 appended to the case's first query parameter, else a query parameter added
+// (fixtures.TamperedCredentials).
 func tamper(req *http.Request, body []byte, c *fixtures.Case) []byte {
 	if len(body) > 0 {
 		body = append(append([]byte(nil), body...), ' ')
@@ -278,11 +279,13 @@ func tamper(req *http.Request, body []byte, c *fixtures.Case) []byte {
 		req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 		return body
 	}
+	q := req.URL.Query()
 	if keys := slices.Sorted(maps.Keys(c.Request.Query)); len(keys) > 0 {
-		q := req.URL.Query()
 		q.Set(keys[0], q.Get(keys[0])+"0")
-		req.URL.RawQuery = q.Encode()
+	} else {
+		q.Set("Tampered", "1") // nothing of the case's own to change: add what was not signed
 	}
+	req.URL.RawQuery = q.Encode()
 	return body
 }
 

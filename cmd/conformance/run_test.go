@@ -176,7 +176,8 @@ func TestEveryFaultFailsExactlyItsCheck(t *testing.T) {
 	t.Run("every check is broken by some fault", func(t *testing.T) {
 		for _, c := range []string{"response_received", "not_a_server_error", "status_code_conformance",
 			"content_type_conformance", "no_body_on_204", "response_schema_conformance",
-			"error_envelope_conformance", "negative_data_rejection", "ignored_auth"} {
+			"error_envelope_conformance", "negative_data_rejection", "positive_data_acceptance", "ignored_auth",
+			"response_values_conformance"} {
 			if !broken[c] {
 				t.Errorf("no fault mode breaks %s: a check that cannot be shown to fail", c)
 			}
