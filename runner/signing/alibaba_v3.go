@@ -86,11 +86,11 @@ func VerifyAlibabaV3(r *http.Request, body []byte, secretFor func(id string) (st
 	if err != nil {
 		return err
 	}
-	a, err := parseACS3Authorization(auth)
+	a, err := parseHMACAuthorization(auth, acs3Algorithm, "Credential")
 	if err != nil {
 		return err
 	}
-	secret, err := lookupSecret(secretFor, a.accessKeyID)
+	secret, err := lookupSecret(secretFor, a.key)
 	if err != nil {
 		return err
 	}
@@ -120,35 +120,6 @@ func VerifyAlibabaV3(r *http.Request, body []byte, secretFor func(id string) (st
 		return mismatch(acs3Algorithm, method(r), c.uri, a.signedHeaders, c.text)
 	}
 	return nil
-}
-
-// acs3Authorization is a parsed "ACS3-HMAC-SHA256 Credential=...,SignedHeaders=...,Signature=..." header.
-type acs3Authorization struct {
-	accessKeyID   string
-	signedHeaders []string
-	signature     []byte
-}
-
-// parseACS3Authorization accepts the fields with or without spaces after the commas: the
-// SDK writes none, Alibaba's documentation shows them.
-func parseACS3Authorization(s string) (acs3Authorization, error) {
-	scheme, rest, _ := strings.Cut(s, " ")
-	if scheme != acs3Algorithm {
-		return acs3Authorization{}, fmt.Errorf("%w: Authorization scheme %q is not %s", ErrMalformed, scheme, acs3Algorithm)
-	}
-	p, err := authParams(rest, "Credential", "SignedHeaders", "Signature")
-	if err != nil {
-		return acs3Authorization{}, err
-	}
-	signed, err := signedHeaderList(p["SignedHeaders"])
-	if err != nil {
-		return acs3Authorization{}, err
-	}
-	sig, err := hex.DecodeString(p["Signature"])
-	if err != nil || len(sig) != 32 {
-		return acs3Authorization{}, fmt.Errorf("%w: Signature is not 64 hex digits", ErrMalformed)
-	}
-	return acs3Authorization{accessKeyID: p["Credential"], signedHeaders: signed, signature: sig}, nil
 }
 
 // acs3SignedHeaders is the header set the SDK signs: host (always: the SDK keeps it among

@@ -112,7 +112,7 @@ func TestVerifyAlibabaV3CapturedSDKRequests(t *testing.T) {
 // expectedAliV3 is the signature the verifier computes for r, to prove that no error
 // message reveals it.
 func expectedAliV3(r *http.Request) string {
-	a, err := parseACS3Authorization(r.Header.Get("Authorization"))
+	a, err := parseHMACAuthorization(r.Header.Get("Authorization"), acs3Algorithm, "Credential")
 	if err != nil {
 		return ""
 	}

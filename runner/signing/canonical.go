@@ -286,3 +286,33 @@ func mismatch(scheme, method, canonicalURI string, signed []string, canonical st
 	return fmt.Errorf("%w: %s over %s, canonical URI %q, signed headers %q (canonical request sha256 %s)",
 		ErrSignatureMismatch, scheme, method, canonicalURI, strings.Join(signed, ";"), hexSHA256([]byte(canonical)))
 }
+
+// hmacAuthorization is a parsed "<ALGORITHM> <KeyField>=...,SignedHeaders=...,Signature=<hex>"
+// header, the shape Huawei's SDK-HMAC-SHA256 and Alibaba's ACS3-HMAC-SHA256 share.
+type hmacAuthorization struct {
+	key           string
+	signedHeaders []string
+	signature     []byte
+}
+
+// parseHMACAuthorization accepts the fields with or without spaces after the commas: the SDKs
+// differ (Huawei writes them, Alibaba's SDK does not, its documentation does).
+func parseHMACAuthorization(s, algorithm, keyField string) (hmacAuthorization, error) {
+	scheme, rest, _ := strings.Cut(s, " ")
+	if scheme != algorithm {
+		return hmacAuthorization{}, fmt.Errorf("%w: Authorization scheme %q is not %s", ErrMalformed, scheme, algorithm)
+	}
+	p, err := authParams(rest, keyField, "SignedHeaders", "Signature")
+	if err != nil {
+		return hmacAuthorization{}, err
+	}
+	signed, err := signedHeaderList(p["SignedHeaders"])
+	if err != nil {
+		return hmacAuthorization{}, err
+	}
+	sig, err := hex.DecodeString(p["Signature"])
+	if err != nil || len(sig) != 32 {
+		return hmacAuthorization{}, fmt.Errorf("%w: Signature is not 64 hex digits", ErrMalformed)
+	}
+	return hmacAuthorization{key: p[keyField], signedHeaders: signed, signature: sig}, nil
+}

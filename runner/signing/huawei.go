@@ -83,11 +83,11 @@ func VerifyHuawei(r *http.Request, body []byte, secretFor func(accessKey string)
 	if err != nil {
 		return err
 	}
-	a, err := parseHuaweiAuthorization(auth)
+	a, err := parseHMACAuthorization(auth, huaweiAlgorithm, "Access")
 	if err != nil {
 		return err
 	}
-	secret, err := lookupSecret(secretFor, a.accessKey)
+	secret, err := lookupSecret(secretFor, a.key)
 	if err != nil {
 		return err
 	}
@@ -113,33 +113,6 @@ func VerifyHuawei(r *http.Request, body []byte, secretFor func(accessKey string)
 		return mismatch(huaweiAlgorithm, method(r), c.uri, a.signedHeaders, c.text)
 	}
 	return nil
-}
-
-// huaweiAuthorization is a parsed "SDK-HMAC-SHA256 Access=..., SignedHeaders=..., Signature=..." header.
-type huaweiAuthorization struct {
-	accessKey     string
-	signedHeaders []string
-	signature     []byte
-}
-
-func parseHuaweiAuthorization(s string) (huaweiAuthorization, error) {
-	scheme, rest, _ := strings.Cut(s, " ")
-	if scheme != huaweiAlgorithm {
-		return huaweiAuthorization{}, fmt.Errorf("%w: Authorization scheme %q is not %s", ErrMalformed, scheme, huaweiAlgorithm)
-	}
-	p, err := authParams(rest, "Access", "SignedHeaders", "Signature")
-	if err != nil {
-		return huaweiAuthorization{}, err
-	}
-	signed, err := signedHeaderList(p["SignedHeaders"])
-	if err != nil {
-		return huaweiAuthorization{}, err
-	}
-	sig, err := hex.DecodeString(p["Signature"])
-	if err != nil || len(sig) != 32 {
-		return huaweiAuthorization{}, fmt.Errorf("%w: Signature is not 64 hex digits", ErrMalformed)
-	}
-	return huaweiAuthorization{accessKey: p["Access"], signedHeaders: signed, signature: sig}, nil
 }
 
 // huaweiSignedHeaders is the header set the SDK signs: every header it holds, lower-cased

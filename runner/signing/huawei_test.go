@@ -125,7 +125,7 @@ func TestVerifyHuaweiCapturedSDKRequests(t *testing.T) {
 // expectedHuawei is the signature the verifier computes for r, to prove that no error
 // message reveals it; "" when r cannot be signed.
 func expectedHuawei(r *http.Request, body []byte) string {
-	a, err := parseHuaweiAuthorization(r.Header.Get("Authorization"))
+	a, err := parseHMACAuthorization(r.Header.Get("Authorization"), huaweiAlgorithm, "Access")
 	if err != nil {
 		return ""
 	}
