@@ -151,3 +151,19 @@ func TestHuaweiRefusalsEchoNoSecret(t *testing.T) {
 		}
 	}
 }
+
+// Huawei's gateway tags every answer, success or refusal, with X-Request-Id; the official SDK
+// reads the request id of an error from that header alone.
+func TestHuaweiAnswersCarryARequestID(t *testing.T) {
+	tg := newTarget(t, mock.Options{})
+	for _, rq := range []req{
+		{op: "UpdateEnterpriseId", body: `{"enterprise_id":"x"}`},
+		{op: "UpdateEnterpriseId", body: `{"enterprise_id":"x"}`, auth: noCredentials},
+		{op: "InitializeTenant", body: `{"service_status":"on"}`},
+	} {
+		ex := tg.send(t, rq)
+		if id := ex.header.Get("X-Request-Id"); len(id) < 16 {
+			t.Errorf("%s answered %d without an X-Request-Id (%q)", rq.op, ex.status, id)
+		}
+	}
+}
