@@ -79,18 +79,7 @@ func (a AlibabaV3) Sign(r *http.Request, body []byte) error {
 // and x-acs-date must lie within maxSkew of now. secretFor maps an access key ID to its
 // secret.
 func VerifyAlibabaV3(r *http.Request, body []byte, secretFor func(id string) (string, bool), now time.Time, maxSkew time.Duration) error {
-	if err := checkRequest(r); err != nil {
-		return err
-	}
-	auth, err := authorization(r)
-	if err != nil {
-		return err
-	}
-	a, err := parseHMACAuthorization(auth, acs3Algorithm, "Credential")
-	if err != nil {
-		return err
-	}
-	secret, err := lookupSecret(secretFor, a.key)
+	a, secret, err := hmacCredentials(r, acs3Algorithm, "Credential", secretFor)
 	if err != nil {
 		return err
 	}

@@ -316,3 +316,21 @@ func parseHMACAuthorization(s, algorithm, keyField string) (hmacAuthorization, e
 	}
 	return hmacAuthorization{key: p[keyField], signedHeaders: signed, signature: sig}, nil
 }
+
+// hmacCredentials reads an HMAC Authorization header and finds the secret of its key: the
+// steps both HMAC verifiers take before they rebuild what was signed.
+func hmacCredentials(r *http.Request, algorithm, keyField string, secretFor func(string) (string, bool)) (hmacAuthorization, string, error) {
+	if err := checkRequest(r); err != nil {
+		return hmacAuthorization{}, "", err
+	}
+	auth, err := authorization(r)
+	if err != nil {
+		return hmacAuthorization{}, "", err
+	}
+	a, err := parseHMACAuthorization(auth, algorithm, keyField)
+	if err != nil {
+		return hmacAuthorization{}, "", err
+	}
+	secret, err := lookupSecret(secretFor, a.key)
+	return a, secret, err
+}

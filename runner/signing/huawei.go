@@ -76,18 +76,7 @@ func (h Huawei) Sign(r *http.Request, body []byte) error {
 // to its secret key; X-Sdk-Date must lie within maxSkew of now. body is the request body as
 // received.
 func VerifyHuawei(r *http.Request, body []byte, secretFor func(accessKey string) (string, bool), now time.Time, maxSkew time.Duration) error {
-	if err := checkRequest(r); err != nil {
-		return err
-	}
-	auth, err := authorization(r)
-	if err != nil {
-		return err
-	}
-	a, err := parseHMACAuthorization(auth, huaweiAlgorithm, "Access")
-	if err != nil {
-		return err
-	}
-	secret, err := lookupSecret(secretFor, a.key)
+	a, secret, err := hmacCredentials(r, huaweiAlgorithm, "Access", secretFor)
 	if err != nil {
 		return err
 	}
