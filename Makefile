@@ -40,9 +40,10 @@ fuzz:
 	  done; \
 	done
 
-## serve: the reference target on 127.0.0.1:8080 (FAULT=name to break one contract point).
+## serve: the reference target on 127.0.0.1:8080 (FAULT=name to break one contract point,
+## LENIENT=name[,name] to make it lenient where the pages are silent).
 serve: build
-	./$(BIN) serve $(if $(FAULT),--fault $(FAULT))
+	./$(BIN) serve $(if $(FAULT),--fault $(FAULT)) $(if $(LENIENT),--lenient $(LENIENT))
 
 clean:
 	rm -rf bin conformance-report

@@ -40,7 +40,7 @@ func BenchmarkValidateResponse(b *testing.B) {
 			x, check := benchExchange(b, tc.op, tc.body)
 			b.ReportAllocs()
 			for b.Loop() {
-				if applies, fs := check.Run(x); !applies || len(fs) > 0 {
+				if applies, fs := check.Run(x, nil); !applies || len(fs) > 0 {
 					b.Fatal(fs)
 				}
 			}
@@ -53,7 +53,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	x, _ := benchExchange(b, "UpdateEnterpriseId", `{"enterprise_id":"huawei"}`)
 	b.ReportAllocs()
 	for b.Loop() {
-		if conformance.Evaluate(x).Failed() {
+		if conformance.Evaluate(x, nil).Failed() {
 			b.Fatal("failed")
 		}
 	}

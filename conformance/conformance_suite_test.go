@@ -1,14 +1,17 @@
 package conformance_test
 
 import (
+	"context"
 	"os"
 	"testing"
 
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/conformance-suite/conformance/conformance"
+	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/runner"
 	"github.com/conformance-suite/conformance/runner/credentials"
+	"github.com/conformance-suite/conformance/specs"
 )
 
 // TestConformance runs the fixture suite under `go test` (or `ginkgo`), against the built-in
@@ -18,11 +21,23 @@ func TestConformance(t *testing.T) {
 	cfg := runner.DefaultConfig()
 	cfg.Target = os.Getenv("CONFORMANCE_TARGET")
 	cfg.Credentials = credentials.FromEnv(os.LookupEnv)
+	if cfg.Target == "" {
+		set, err := specs.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv, creds, err := mock.StartBuiltin(cfg.Credentials, set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer srv.Close()
+		cfg.Target, cfg.Credentials = srv.URL(), creds
+	}
 	plan, err := runner.NewPlan(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer plan.Close()
-	conformance.Suite{Cases: plan.Cases, Exchange: plan.Exchange}.Define()
+	plan.Start(context.Background())
+	conformance.Suite{Cases: plan.Cases, Gate: cfg.Profile, Judge: plan.Verdict}.Define()
 	RunSpecs(t, "conformance")
 }

@@ -97,7 +97,7 @@ func difference(sent, example any, ptr string, out *[]string) {
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			p := ptr + "/" + escapePointer([]string{k})[0]
+			p := ptr + pointer([]string{k})
 			sv, inSent := s[k]
 			ev, inExample := e[k]
 			switch {

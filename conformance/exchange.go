@@ -51,4 +51,23 @@ type Response struct {
 	Status int
 	Header http.Header
 	Body   []byte
+	// Size is the body's size as received, kept when Trim cuts Body down to evidence.
+	Size int
+}
+
+// Trim keeps at most limit bytes of each answer's body once the exchange is judged, noting the sizes
+// received: the checks see whole bodies, the reports only evidence, so a run's memory does not
+// grow with what a target sends.
+func (x *Exchange) Trim(limit int) {
+	for _, r := range append([]*Response{x.Response}, x.Steps...) {
+		if r == nil {
+			continue
+		}
+		if r.Size < len(r.Body) {
+			r.Size = len(r.Body)
+		}
+		if len(r.Body) > limit {
+			r.Body = append([]byte(nil), r.Body[:limit]...)
+		}
+	}
 }

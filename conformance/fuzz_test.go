@@ -52,7 +52,7 @@ func FuzzEvaluate(f *testing.F) {
 		x := &conformance.Exchange{Case: c, Op: op,
 			Request:  conformance.Request{Method: op.Method, URL: requestURL, Header: http.Header{}, Body: []byte(requestBody)},
 			Response: &conformance.Response{Status: status, Header: http.Header{"Content-Type": {contentType}}, Body: body}}
-		res := conformance.Evaluate(x)
+		res := conformance.Evaluate(x, nil)
 		if len(res.Checks) != len(conformance.Checks) {
 			t.Fatalf("%d verdicts for %d checks", len(res.Checks), len(conformance.Checks))
 		}

@@ -4,10 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/go-openapi/jsonpointer"
 )
 
 // visitOptions are the same for every body: built once, they cost no allocation per call.
@@ -19,7 +19,7 @@ var visitOptions = []openapi3.SchemaValidationOption{
 // field, each with its JSON pointer. It is the body half of openapi3filter.ValidateResponse:
 // status and media type are judged by their own checks, so that each broken contract point
 // fails exactly one check, and decoding once keeps a validation within a few microseconds.
-func validateBody(check string, schema *openapi3.Schema, body []byte) []Failure {
+func validateBody(check CheckName, schema *openapi3.Schema, body []byte) []Failure {
 	value, err := decodeJSON(body)
 	if err != nil {
 		return []Failure{fail(check, "", "a JSON body", fmt.Sprintf("%v: %s", err, excerpt(body)))}
@@ -35,18 +35,31 @@ func validateBody(check string, schema *openapi3.Schema, body []byte) []Failure 
 			out = append(out, fail(check, "", "a body matching the schema", e.Error()))
 			continue
 		}
-		ptr := "/" + strings.Join(escapePointer(se.JSONPointer()), "/")
+		path := se.JSONPointer()
 		if se.SchemaField == "required" {
-			// kin-openapi reports a missing property at its parent; name the property itself.
+			// kin-openapi ends the path of a missing property with its name: the value that
+			// breaks the rule is the parent object, and the message names the property.
 			if name, ok := missingProperty(se.Reason); ok {
-				ptr = strings.TrimSuffix(ptr, "/") + "/" + name
-				out = append(out, fail(check, ptr, "required property", "absent"))
+				if n := len(path); n > 0 && path[n-1] == name {
+					path = path[:n-1]
+				}
+				out = append(out, fail(check, pointer(path), fmt.Sprintf("required property %q", name), "absent"))
 				continue
 			}
 		}
-		out = append(out, fail(check, ptr, expectation(se), jsonValue(se.Value)))
+		out = append(out, fail(check, pointer(path), expectation(se), jsonValue(se.Value)))
 	}
 	return out
+}
+
+// pointer renders a path as a JSON pointer (RFC 6901): "" is the whole body.
+func pointer(path []string) string {
+	var b strings.Builder
+	for _, p := range path {
+		b.WriteByte('/')
+		b.WriteString(jsonpointer.Escape(p))
+	}
+	return b.String()
 }
 
 func flatten(err error) []error {
@@ -100,14 +113,6 @@ func missingProperty(reason string) (string, bool) {
 	return name, ok
 }
 
-func escapePointer(parts []string) []string {
-	out := make([]string, len(parts))
-	for i, p := range parts {
-		out[i] = strings.NewReplacer("~", "~0", "/", "~1").Replace(p)
-	}
-	return out
-}
-
 func decodeJSON(b []byte) (any, error) {
 	if len(b) == 0 {
 		return nil, errors.New("empty body")
@@ -121,25 +126,19 @@ func decodeJSON(b []byte) (any, error) {
 
 // lookup follows a JSON pointer through a decoded body; nil when it leads nowhere.
 func lookup(v any, ptr string) any {
-	for _, part := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
-		if part == "" {
-			continue
-		}
-		part = strings.NewReplacer("~1", "/", "~0", "~").Replace(part)
-		switch t := v.(type) {
-		case map[string]any:
-			v = t[part]
-		case []any:
-			i, err := strconv.Atoi(part)
-			if err != nil || i < 0 || i >= len(t) {
-				return nil
-			}
-			v = t[i]
-		default:
-			return nil
-		}
+	got, _ := lookupPointer(v, ptr)
+	return got
+}
+
+// lookupPointer follows an RFC 6901 JSON pointer with go-openapi's jsonpointer (kin-openapi's
+// own); found is false when it leads nowhere, which tells an absent field from a null one.
+func lookupPointer(v any, ptr string) (any, bool) {
+	p, err := jsonpointer.New(ptr)
+	if err != nil {
+		return nil, false
 	}
-	return v
+	got, _, err := p.Get(v)
+	return got, err == nil
 }
 
 // jsonValue renders a decoded value for a message, with its JSON type visible.

@@ -10,15 +10,21 @@ import (
 	"github.com/conformance-suite/conformance/specs"
 )
 
-// Planned is a case ready to run: its fixture, its operation, its labels and, when it cannot
-// run, why it is skipped.
+// Planned is a case ready to run: its fixture, its operation, its labels, how it is judged
+// and, when it cannot run, why it is skipped.
 type Planned struct {
 	Case   *fixtures.Case
 	Op     *specs.Operation
 	Labels []string
+	// Options are the case's evaluation options: its checks and profile after --checks,
+	// --exclude-checks and the config file's per-operation overrides.
+	Options *Options
 	// Skip, when set, is why the case is skipped (e.g. a missing credential); it lands in the report.
 	Skip string
 }
+
+// Profile is the case's effective profile.
+func (p *Planned) Profile() fixtures.Profile { return p.Options.profile(p.Case) }
 
 // Labels are a case's Ginkgo labels: provider, service, operation and kind, then its own.
 func Labels(c *fixtures.Case, op *specs.Operation) []string {
@@ -33,18 +39,24 @@ func Labels(c *fixtures.Case, op *specs.Operation) []string {
 
 // Verdict is what happened to one planned case.
 type Verdict struct {
-	Planned  *Planned
-	Exchange *Exchange // nil when skipped
+	Planned *Planned
+	// Exchange is the evidence, its bodies trimmed once judged; nil when skipped.
+	Exchange *Exchange
 	Result   Result
 	Skipped  bool
+	// Reason is why a skipped case did not run.
+	Reason string
 }
 
-// Suite is the Ginkgo suite over a plan of cases. Exchange returns a case's recorded exchange
-// (sending it now if no one sent it yet); Report, if set, receives every verdict as its spec ends.
+// Suite is the Ginkgo suite over a plan of cases. Judge returns a case's verdict, waiting
+// for its exchange to be sent and judged; Report, if set, receives every verdict as its spec
+// ends. Gate is the run's profile: a failure outside it is a warning, which does not fail the
+// spec.
 type Suite struct {
-	Cases    []*Planned
-	Exchange func(p *Planned) *Exchange
-	Report   func(Verdict)
+	Cases  []*Planned
+	Gate   fixtures.Profile
+	Judge  func(p *Planned) Verdict
+	Report func(Verdict)
 }
 
 // Define builds the Ginkgo tree: a container per service, a table per operation, an entry per
@@ -80,16 +92,18 @@ func (s Suite) Define() {
 // run is the body of every entry: get the exchange, evaluate every check, fail with one message
 // that lists each broken contract point and the curl that reproduces it.
 func (s Suite) run(p *Planned) {
-	if p.Skip != "" {
-		s.report(Verdict{Planned: p, Skipped: true})
-		ginkgo.Skip(p.Skip)
+	v := s.Judge(p)
+	s.report(v)
+	if v.Skipped {
+		ginkgo.Skip(v.Reason)
 	}
-	x := s.Exchange(p)
-	res := Evaluate(x)
-	s.report(Verdict{Planned: p, Exchange: x, Result: res})
-	ginkgo.AddReportEntry("request", x.Curl, ginkgo.ReportEntryVisibilityNever)
-	if res.Failed() {
-		ginkgo.Fail(Message(p, x, res))
+	ginkgo.AddReportEntry("request", v.Exchange.Curl, ginkgo.ReportEntryVisibilityNever)
+	failures, warnings := v.Result.Split(s.Gate)
+	if len(warnings) > 0 {
+		ginkgo.AddReportEntry("warnings", Message(p, v.Exchange, warnings))
+	}
+	if len(failures) > 0 {
+		ginkgo.Fail(Message(p, v.Exchange, failures))
 	}
 }
 
@@ -99,15 +113,15 @@ func (s Suite) report(v Verdict) {
 	}
 }
 
-// Message is the failure text of a case: every failure, then the reproducing curl.
-func Message(p *Planned, x *Exchange, res Result) string {
+// Message is the failure text of a case: every failure given, then the reproducing curl.
+func Message(p *Planned, x *Exchange, failures []Failure) string {
 	var b strings.Builder
 	where := p.Case.File // a derived case has no line
 	if p.Case.Line > 0 {
 		where = fmt.Sprintf("%s:%d", p.Case.File, p.Case.Line)
 	}
 	fmt.Fprintf(&b, "%s %q (%s)\n", p.Op.Key(), p.Case.Name, where)
-	for _, f := range res.Failures() {
+	for _, f := range failures {
 		fmt.Fprintf(&b, "  - %s\n", f.Message)
 	}
 	if x != nil && x.Curl != "" {

@@ -10,6 +10,15 @@
 // status. It accepts requests exactly as the official SDKs send them.
 //
 // Every answer of the plain target validates against the specs: it is the conformant reference.
+// Where the pages are silent it is strict, as an exemplary service would be: it refuses a
+// request body with a field its schema does not describe (which OpenAPI itself allows unless
+// additionalProperties is false) or with text that is not Unicode, and it answers only the
+// documented fields.
+//
 // A fault mode (Options.Fault, listed by Faults) breaks exactly one contract point on a few
-// operations, so that each check of the suite can be shown to fail when it should.
+// operations, so that each check of the suite can be shown to fail when it should. A lenient
+// mode (Options.Lenient, listed by Lenients) breaks none: it takes the permissive side where
+// the pages are silent, as real services often do, so that the suite can be shown to warn
+// rather than fail on such a service in its core profile. Lenient modes combine with each
+// other and with a fault.
 package mock

@@ -19,8 +19,9 @@ const maxRequestBody = 1 << 20
 const fallbackProvider = "huaweicloud"
 
 // ServeHTTP answers one request in the order of the real gateways: route, authentication,
-// mandatory Content-Type, request validation, handler. The order matters to a client: a
-// request with bad credentials and a bad body is refused for its credentials.
+// mandatory Content-Type, request validation (less what a lenient mode ignores), handler. The
+// order matters to a client: a request with bad credentials and a bad body is refused for its
+// credentials.
 func (m *mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rt, miss := m.routes.match(r)
 	provider := ""
@@ -66,14 +67,15 @@ func (m *mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !f.skipsValidation() {
-		if op.ContentTypeRequired && r.Header.Get("Content-Type") == "" {
+		if op.ContentTypeRequired && r.Header.Get("Content-Type") == "" && !m.lenient.contentType {
 			refuse(p.invalid(op, "the Content-Type header is mandatory for this operation"))
 			return
 		}
 		if ep.normalise != nil {
 			body = ep.normalise(body)
 		}
-		if reason := validateRequest(r, rt, body); reason != "" {
+		var reason string
+		if body, reason = m.validateRequest(r, rt, body); reason != "" {
 			refuse(p.invalid(op, reason))
 			return
 		}
@@ -85,8 +87,12 @@ func (m *mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	m.answer(w, r, op, ep.handle(&call{op: op, r: r, params: rt.params, body: body}))
 }
 
-// answer lets the fault in force, if it concerns op, rewrite and deliver the answer.
+// answer lets the lenient modes and then the fault in force, if it concerns op, rewrite the
+// answer, and the fault deliver it: a fault breaks its contract point on the lenient answer.
 func (m *mock) answer(w http.ResponseWriter, r *http.Request, op *specs.Operation, rep reply) {
+	if m.lenient.extraResponseFields {
+		addUndocumentedFields(&rep)
+	}
 	f := m.faultFor(op)
 	if f != nil && f.rewrite != nil {
 		f.rewrite(&rep)

@@ -29,6 +29,9 @@ const DefaultAddr = "127.0.0.1:0"
 type Options struct {
 	// Fault names one fault mode of Faults(), or "" for none.
 	Fault string
+	// Lenient names lenient modes of Lenients(), any number and in any order, or none for the
+	// strict target. They combine with each other and with Fault.
+	Lenient []string
 	// AsyncZStack makes ChangeIAM2ProjectState answer 202 + location like a real management
 	// node, instead of 200 at once.
 	AsyncZStack bool
@@ -44,9 +47,9 @@ type Options struct {
 	Specs *specs.Set
 }
 
-// New returns the reference target as a handler. It fails on an unknown fault name, on
-// configuration it cannot serve (a Tid that is not an integer), and on an operation in the
-// specs that it has no handler for, so that a new spec cannot be served half-implemented.
+// New returns the reference target as a handler. It fails on an unknown fault or lenient
+// mode, on configuration it cannot serve (a Tid that is not an integer), and on an operation in
+// the specs that it has no handler for, so that a new spec cannot be served half-implemented.
 func New(opts Options) (http.Handler, error) {
 	return newMock(opts)
 }
@@ -60,9 +63,31 @@ type Server struct {
 	once sync.Once
 }
 
+// limits bound what one client connection may hold of the target.
+type limits struct {
+	// readHeader and read bound the arrival of a request's headers and of the whole request,
+	// so that a half-sent request cannot hold a connection and its file handle; idle bounds
+	// a keep-alive connection between requests.
+	readHeader, read, idle time.Duration
+	// headerBytes bounds a request's headers; larger ones are answered 431.
+	headerBytes int
+}
+
+// serverLimits are the limits of Start: far above what a client on a sound network needs
+// (the SDKs send under 2 KiB of headers and a body of a few hundred bytes, at once), far below
+// forever. They bound reading only: an answer a fault holds back (slow-response, endless-body)
+// still lasts until the client goes away or the server stops.
+func serverLimits() limits {
+	return limits{readHeader: 5 * time.Second, read: 30 * time.Second, idle: 60 * time.Second, headerBytes: 64 << 10}
+}
+
 // Start listens on addr (DefaultAddr when empty) and serves the reference target until Close
 // or Shutdown.
 func Start(addr string, opts Options) (*Server, error) {
+	return start(addr, opts, serverLimits())
+}
+
+func start(addr string, opts Options, lim limits) (*Server, error) {
 	if addr == "" {
 		addr = DefaultAddr
 	}
@@ -79,7 +104,10 @@ func Start(addr string, opts Options) (*Server, error) {
 		ln: ln,
 		http: &http.Server{
 			Handler:           m,
-			ReadHeaderTimeout: 10 * time.Second,
+			ReadHeaderTimeout: lim.readHeader,
+			ReadTimeout:       lim.read,
+			IdleTimeout:       lim.idle,
+			MaxHeaderBytes:    lim.headerBytes,
 			// A client that goes away mid-fault is normal here, not worth a log line.
 			ErrorLog: log.New(io.Discard, "", 0),
 		},
@@ -119,7 +147,8 @@ func (s *Server) Close() error {
 
 func (s *Server) stop() { s.once.Do(func() { close(s.m.stopping) }) }
 
-// mock is the reference target: configuration, routes, state and the fault in force.
+// mock is the reference target: configuration, routes, state, and the fault and lenient modes
+// in force.
 type mock struct {
 	creds    credentials.Set
 	tid      int64 // creds.AlibabaTid as a number
@@ -127,6 +156,7 @@ type mock struct {
 	async    bool
 	polls    int
 	fault    *fault // nil when none
+	lenient  leniency
 	routes   *router
 	handlers map[string]endpoint // by operationId
 	provs    map[string]provider // by spec Provider
@@ -171,6 +201,13 @@ func newMock(opts Options) (*mock, error) {
 		}
 		m.fault = &f
 		m.async = m.async || f.jobForever
+	}
+	for _, name := range opts.Lenient {
+		l, ok := lookupLenient(name)
+		if !ok {
+			return nil, fmt.Errorf("mock: unknown lenient mode %q; known lenient modes: %s", name, lenientNames())
+		}
+		l.enable(&m.lenient)
 	}
 	m.state = newState(m.creds, m.now())
 	m.provs = map[string]provider{

@@ -8,7 +8,11 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -26,37 +30,77 @@ func validationOptions() *openapi3filter.Options {
 }
 
 // validateRequest checks a request against its operation and returns "" when it conforms,
-// else one line per broken field, each naming the field.
-func validateRequest(r *http.Request, rt route, body []byte) string {
+// else one line per broken field, each naming the field. body is what the handler gets: the
+// body as sent, less what a lenient mode ignores.
+//
+// Beyond kin-openapi's validation, a JSON body must be UTF-8 without lone surrogates
+// (encoding/json would silently read U+FFFD), and the strict target refuses the members its
+// schema does not describe: OpenAPI allows them unless additionalProperties is false, but a
+// service that answers 200 to a field it ignores lets a client's typo pass unnoticed.
+func (m *mock) validateRequest(r *http.Request, rt route, body []byte) ([]byte, string) {
 	req := r.Clone(r.Context())
-	req.Body = io.NopCloser(bytes.NewReader(body))
-	req.ContentLength = int64(len(body))
-	req.GetBody = nil
-	op := rt.op.Route.Operation
-	if op.RequestBody != nil && len(body) > 0 {
+	var reasons []string
+	if schema := rt.op.RequestSchema(); rt.op.Route.Operation.RequestBody != nil && len(body) > 0 {
 		ct := req.Header.Get("Content-Type")
-		if ct == "" {
-			// Only operations that do not mandate the header get here: read the body as the
-			// JSON that every documented body is.
-			ct = "application/json"
-			req.Header.Set("Content-Type", ct)
+		mt, _, err := mime.ParseMediaType(ct)
+		switch {
+		case ct == "":
+			// Only operations that do not mandate the header get here (or any, under the
+			// content-type lenient mode): read the body as the JSON that every documented
+			// body is.
+			mt, err = "application/json", nil
+		case m.lenient.contentType && schema != nil && (err != nil || !isJSON(mt)):
+			mt, err = "application/json", nil
 		}
-		if mt, _, err := mime.ParseMediaType(ct); err == nil && strings.HasSuffix(mt, "json") {
+		if err == nil && isJSON(mt) {
+			req.Header.Set("Content-Type", mt)
 			if reason := malformedJSON(body); reason != "" {
-				return reason
+				return body, reason
+			}
+			if reason := invalidUnicode(body); reason != "" {
+				return body, reason
+			}
+			var unknown []string
+			body, unknown = m.sift(schema, body)
+			for _, ptr := range unknown {
+				reasons = append(reasons, fmt.Sprintf("body field %q: not a field of this operation's request (the spec does not describe it)", ptr))
 			}
 		}
 	}
+	req.Body = io.NopCloser(bytes.NewReader(body))
+	req.ContentLength = int64(len(body))
+	req.GetBody = nil
 	err := openapi3filter.ValidateRequest(r.Context(), &openapi3filter.RequestValidationInput{
 		Request:    req,
 		PathParams: rt.params,
 		Route:      rt.op.Route,
 		Options:    validationOptions(),
 	})
-	if err == nil {
-		return ""
+	if err != nil {
+		reasons = append(describe(err, "request"), reasons...)
 	}
-	return strings.Join(describe(err, "request"), "; ")
+	return body, strings.Join(reasons, "; ")
+}
+
+// sift applies the lenient modes in force to a JSON body that its schema describes: it drops
+// what they ignore, re-encoding the body only if something was dropped, and returns the
+// pointers of the unknown members that the strict target refuses.
+func (m *mock) sift(schema *openapi3.Schema, body []byte) ([]byte, []string) {
+	if schema == nil {
+		return body, nil
+	}
+	v, ok := decodeJSON(body)
+	if !ok {
+		return body, nil
+	}
+	p := fieldPolicy{dropUnknown: m.lenient.unknownFields, dropWrongType: m.lenient.optionalTypes}
+	unknown, changed := p.sift(schema, v)
+	if changed {
+		if b, ok := encodeJSON(v); ok {
+			body = b
+		}
+	}
+	return body, unknown
 }
 
 // malformedJSON says where a body stops being JSON, or returns "".
@@ -71,6 +115,55 @@ func malformedJSON(body []byte) string {
 		return fmt.Sprintf("the request body is not valid JSON: %s (at byte %d)", syntax, syntax.Offset)
 	}
 	return "the request body is not valid JSON: " + err.Error()
+}
+
+// invalidUnicode says where a JSON body holds text that is not Unicode, or returns "": bytes
+// that are not UTF-8, or a \u escape of a lone surrogate. RFC 8259 requires UTF-8 and I-JSON
+// (RFC 7493) excludes lone surrogates; encoding/json would store either as U+FFFD and answer
+// 200. body is already known to be valid JSON, so every escape is complete.
+func invalidUnicode(body []byte) string {
+	for i := 0; i < len(body); {
+		r, n := utf8.DecodeRune(body[i:])
+		if r == utf8.RuneError && n == 1 {
+			return fmt.Sprintf("the request body is not valid UTF-8 (at byte %d)", i)
+		}
+		i += n
+	}
+	inString := false
+	for i := 0; i < len(body); i++ {
+		switch body[i] {
+		case '"':
+			inString = !inString
+		case '\\':
+			if !inString {
+				continue
+			}
+			if body[i+1] != 'u' {
+				i++ // an escaped quote or backslash ends nothing
+				continue
+			}
+			r := hexRune(body[i+2 : i+6])
+			switch {
+			case utf16.IsSurrogate(r) && r < 0xDC00 && i+12 <= len(body) && body[i+6] == '\\' && body[i+7] == 'u' &&
+				utf16.DecodeRune(r, hexRune(body[i+8:i+12])) != unicode.ReplacementChar:
+				i += 11 // a high surrogate and its low one: one character
+			case utf16.IsSurrogate(r):
+				return fmt.Sprintf("the request body escapes a lone UTF-16 surrogate, %s, which is not a character (at byte %d)", body[i:i+6], i)
+			default:
+				i += 5
+			}
+		}
+	}
+	return ""
+}
+
+// hexRune reads the four hex digits of a \u escape.
+func hexRune(digits []byte) rune {
+	n, err := strconv.ParseUint(string(digits), 16, 16)
+	if err != nil {
+		return unicode.ReplacementChar
+	}
+	return rune(n)
 }
 
 // describe turns kin-openapi's error tree into one message per broken field, naming the field

@@ -55,6 +55,7 @@ type htmlPage struct {
 	Labels    []string
 	Cases     []htmlCase
 	CSP       string
+	Coverage  *htmlCoverage
 	Style     template.CSS
 	Script    template.JS
 }
@@ -80,6 +81,7 @@ func (r *Report) HTML() ([]byte, error) {
 		Matrix:   r.Matrix(),
 		Scores:   r.Scores(),
 		CSP:      htmlCSP,
+		Coverage: r.Coverage.html(),
 		Style:    template.CSS(htmlStyle),
 		Script:   template.JS(htmlScript),
 	}

@@ -81,7 +81,7 @@ func (r *Report) JUnit() ([]byte, error) {
 			s.Skipped++
 		}
 		if c.Exchange != nil {
-			jc.SystemOut = fmt.Sprintf("case %s\nlabels: %s\n\n%s", c.ID, strings.Join(c.Labels, ", "), c.Exchange.Text())
+			jc.SystemOut = fmt.Sprintf("case %s\nlabels: %s\nprofile: %s\n%s\n%s", c.ID, strings.Join(c.Labels, ", "), c.Profile, warningsText(c), c.Exchange.Text())
 		}
 		s.Tests++
 		caseMS[c.Service] += c.DurationMS
@@ -129,14 +129,32 @@ func junitFailureOf(c Case) *junitFailure {
 	return &junitFailure{Message: strings.Join(msgs, "; "), Type: strings.Join(checks, ","), Text: text.String()}
 }
 
+// warningsText lists a case's warnings for its <system-out>: JUnit has no warning state, and a
+// warning must not count as a failure.
+func warningsText(c Case) string {
+	var b strings.Builder
+	for _, f := range c.Warnings {
+		fmt.Fprintf(&b, "warning (%s): %s\n", f.Profile, f.Message)
+	}
+	return b.String()
+}
+
 func (r *Report) junitProperties(service string) []junitProperty {
-	props := []junitProperty{{"report.version", r.Version}, {"target", r.Target}}
+	props := []junitProperty{{"report.version", r.Version}, {"target", r.Target},
+		{"profile", r.Profile}, {"verdict", r.Verdict()}}
+	for _, p := range r.Profiles {
+		props = append(props, junitProperty{"profile." + p.Provider + "." + p.Profile, p.Verdict})
+	}
+	if bl := r.BaselineResult; bl != nil {
+		props = append(props, junitProperty{"baseline", bl.String()}, junitProperty{"baseline.source", bl.Source})
+	}
 	if u := r.Targets[service]; u != "" {
 		props = append(props, junitProperty{"target." + service, u})
 	}
 	if r.Shard != nil {
 		props = append(props, junitProperty{"shard", r.Shard.String()})
 	}
+	props = append(props, r.junitCoverage(service)...)
 	return props
 }
 

@@ -21,27 +21,91 @@ const markdownBudget = 60_000
 func (r *Report) Markdown() []byte {
 	var b strings.Builder
 	r.markdownHeader(&b)
+	r.markdownProfiles(&b)
 	r.markdownScores(&b)
 	r.markdownMatrix(&b)
+	r.markdownCoverage(&b)
 	r.markdownDiscrepancies(&b)
 	r.markdownFailures(&b)
+	r.markdownWarnings(&b)
 	r.markdownSkipped(&b)
 	r.markdownRestored(&b)
 	return []byte(b.String())
 }
 
 func (r *Report) markdownHeader(b *strings.Builder) {
-	verdict := "✅ Conformance passed"
-	if r.Summary.Failed > 0 {
-		verdict = "❌ Conformance failed"
+	icon := "✅"
+	if !r.Passed() {
+		icon = "❌"
 	}
-	fmt.Fprintf(b, "## %s: %d passed, %d failed, %d skipped\n\n", verdict, r.Summary.Passed, r.Summary.Failed, r.Summary.Skipped)
+	fmt.Fprintf(b, "## %s Conformance: %s · %d passed, %d failed, %d skipped\n\n", icon, mdText(r.Verdict()), r.Summary.Passed, r.Summary.Failed, r.Summary.Skipped)
+	if r.Profile != "" {
+		fmt.Fprintf(b, "Exit status computed on the **%s** profile", mdText(r.Profile))
+		if r.BaselineResult != nil {
+			fmt.Fprintf(b, " against the baseline %s", mdCode(r.BaselineResult.Source))
+		}
+		if r.Summary.Warned > 0 {
+			fmt.Fprintf(b, "; %d passed cases carry warnings (findings of a higher profile)", r.Summary.Warned)
+		}
+		b.WriteString(".\n\n")
+	}
+	if bl := r.BaselineResult; bl != nil && bl.Regressed() {
+		b.WriteString("Regressions against the baseline:\n\n")
+		for _, id := range bl.Regressions {
+			fmt.Fprintf(b, "- %s\n", mdCode(id))
+		}
+		b.WriteString("\n")
+	}
 	fmt.Fprintf(b, "Target: %s · started %s · %s s · report version %s", mdText(r.Target),
 		r.Started.UTC().Format("2006-01-02 15:04:05 UTC"), seconds(r.DurationMS), mdText(r.Version))
 	if r.Shard != nil {
 		fmt.Fprintf(b, " · shard %s", r.Shard)
 	}
 	b.WriteString("\n\n")
+}
+
+// markdownProfiles is Gateway API's ConformanceReport in a table: each provider's verdict at
+// each profile.
+func (r *Report) markdownProfiles(b *strings.Builder) {
+	if len(r.Profiles) == 0 {
+		return
+	}
+	b.WriteString("### Profiles\n\npassed: every case ran and held; partial: none failed, some did not run; a profile includes the ones before it.\n\n")
+	b.WriteString("| provider | profile | verdict | passed | failed | skipped |\n|:--|:--|:--|--:|--:|--:|\n")
+	for _, p := range r.Profiles {
+		fmt.Fprintf(b, "| %s | %s | **%s** | %d | %d | %d |\n", mdText(p.Provider), mdText(p.Profile), mdText(p.Verdict), p.Passed, p.Failed, p.Skipped)
+	}
+	b.WriteString("\n")
+}
+
+// markdownWarnings lists the findings outside the run's profile, folded: they do not fail the
+// run, and a reader opens them when deciding whether to move to a stricter profile.
+func (r *Report) markdownWarnings(b *strings.Builder) {
+	if r.Summary.Warned == 0 {
+		return
+	}
+	fmt.Fprintf(b, "### Warnings (%d cases)\n\n<details><summary>Findings outside the %s profile</summary>\n\n", r.Summary.Warned, mdText(r.Profile))
+	for _, c := range r.Cases {
+		if len(c.Warnings) == 0 {
+			continue
+		}
+		var msgs []string
+		for _, f := range c.Warnings {
+			msgs = append(msgs, f.Message)
+		}
+		var one strings.Builder
+		fmt.Fprintf(&one, "#### ⚠️ %s %s\n\n%s", mdCode(c.Service+"."+c.Operation), mdText(c.Name), fence(strings.Join(msgs, "\n"), "text"))
+		if c.Curl != "" {
+			one.WriteString("\nReproduce:\n\n" + fence(c.Curl, "sh"))
+		}
+		one.WriteString("\n")
+		if b.Len()+one.Len() > markdownBudget {
+			b.WriteString("… more warnings: see report.html or junit.xml.\n\n")
+			break
+		}
+		b.WriteString(one.String())
+	}
+	b.WriteString("</details>\n\n")
 }
 
 func (r *Report) markdownScores(b *strings.Builder) {

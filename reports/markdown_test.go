@@ -15,7 +15,7 @@ func TestMarkdownSections(t *testing.T) {
 	r := failingReport()
 	md := string(read(t, writeAll(t, r), "summary.md"))
 	want := []string{
-		"## ❌ Conformance failed: 2 passed, 2 failed, 1 skipped",
+		"## ❌ Conformance: failed · 2 passed, 2 failed, 1 skipped",
 		"| alibabacloud | 0 | 0 | 1 | **n/a** |",
 		"| huaweicloud | 1 | 1 | 0 | **50.0%** |",
 		"| huaweicloud-workspaceapp<br>`InitializeTenant` | ✅ 1 ❌ 1 | ✅ 2 | ✅ 1 ❌ 1 | ✅ 1 ❌ 1 | ✅ 2 |  | ✅ 1 ⏭️ 1 |  | ❌ 1 |  |",

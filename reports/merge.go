@@ -27,6 +27,9 @@ func Merge(shards ...*Report) (*Report, error) {
 		if s.Version != shards[0].Version {
 			return nil, fmt.Errorf("merge: report %d has version %q, report 1 has %q", i+1, s.Version, shards[0].Version)
 		}
+		if s.Profile != shards[0].Profile {
+			return nil, fmt.Errorf("merge: report %d was judged at profile %q, report 1 at %q", i+1, s.Profile, shards[0].Profile)
+		}
 		switch {
 		case len(s.Checks) == 0:
 		case checks == nil:
@@ -42,7 +45,8 @@ func Merge(shards ...*Report) (*Report, error) {
 		shards = slices.Clone(shards)
 		slices.SortFunc(shards, func(a, b *Report) int { return cmp.Compare(a.Shard.Index, b.Shard.Index) })
 	}
-	m := &Report{Version: shards[0].Version, Checks: checks, Targets: map[string]string{}, Cases: []Case{}}
+	m := &Report{Version: shards[0].Version, Checks: checks, Targets: map[string]string{}, Cases: []Case{},
+		Profile: shards[0].Profile, Levels: shards[0].Levels}
 	var targets []string
 	var end time.Time
 	from := map[string]int{}
@@ -72,12 +76,14 @@ func Merge(shards ...*Report) (*Report, error) {
 			m.Cases = append(m.Cases, c)
 		}
 		m.Restored = append(m.Restored, s.Restored...)
+		m.Interrupted = m.Interrupted || s.Interrupted
 		for _, d := range s.Discrepancies {
 			if !slices.ContainsFunc(m.Discrepancies, func(e Discrepancy) bool { return e == d }) {
 				m.Discrepancies = append(m.Discrepancies, d)
 			}
 		}
 	}
+	m.Coverage = mergeCoverage(shards)
 	m.Target = strings.Join(targets, "; ")
 	m.DurationMS = end.Sub(m.Started).Milliseconds()
 	m.sort()

@@ -46,6 +46,19 @@ type Report struct {
 	// Restored lists the state a run against a real target recorded and put back
 	// (--allow-mutations); empty against the reference target.
 	Restored []Restored `json:"restored,omitempty"`
+	// Profile is the profile the exit status was computed on (--profile): findings of higher
+	// profiles are the cases' warnings. Levels lists every profile, in ascending order.
+	Profile string   `json:"profile"`
+	Levels  []string `json:"levels"`
+	// Profiles is each provider's verdict at each profile.
+	Profiles []ProfileResult `json:"profiles"`
+	// Interrupted is set when the run was stopped (SIGINT, SIGTERM) before every case ran.
+	Interrupted bool `json:"interrupted,omitempty"`
+	// BaselineResult is set when the run was compared with a baseline (--baseline): the exit
+	// status was then computed on it.
+	BaselineResult *BaselineResult `json:"baseline,omitempty"`
+	// Coverage is what the run exercised of each documented contract (see coverage.go).
+	Coverage *Coverage `json:"coverage,omitempty"`
 }
 
 // Restored is one piece of state put back after the run.
@@ -65,11 +78,12 @@ type Discrepancy struct {
 	Source  string `json:"source"`
 }
 
-// Summary counts cases by state.
+// Summary counts cases by state. Warned counts the passed cases that carry warnings.
 type Summary struct {
 	Passed  int `json:"passed"`
 	Failed  int `json:"failed"`
 	Skipped int `json:"skipped"`
+	Warned  int `json:"warned"`
 }
 
 // Case is one fixture case's outcome.
@@ -77,18 +91,22 @@ type Case struct {
 	ID string `json:"id"`
 	// Order is the case's 1-based position in the whole run's plan (fixture order), shards
 	// included, so that merged shards list their cases as one run would; 0 when unknown.
-	Order      int      `json:"order,omitempty"`
-	Provider   string   `json:"provider"`
-	Service    string   `json:"service"`
-	Operation  string   `json:"operation"`
-	Name       string   `json:"name"`
-	Labels     []string `json:"labels"`
-	State      string   `json:"state"`
-	Reason     string   `json:"reason,omitempty"` // why it was skipped
-	DurationMS int64    `json:"duration_ms"`
+	Order     int      `json:"order,omitempty"`
+	Provider  string   `json:"provider"`
+	Service   string   `json:"service"`
+	Operation string   `json:"operation"`
+	Name      string   `json:"name"`
+	Labels    []string `json:"labels"`
+	State     string   `json:"state"`
+	Reason    string   `json:"reason,omitempty"` // why it was skipped
+	// Profile is the case's profile: core, or strict for a probe the pages leave open.
+	Profile    string `json:"profile,omitempty"`
+	DurationMS int64  `json:"duration_ms"`
 	// Checks is each check's verdict: passed, failed, not_applicable or not_evaluated.
 	Checks   map[string]string `json:"checks,omitempty"`
 	Failures []Failure         `json:"failures"`
+	// Warnings are findings outside the run's profile: shown, but not failing the case.
+	Warnings []Failure `json:"warnings,omitempty"`
 	// Curl reproduces the request, with every secret redacted.
 	Curl string `json:"curl,omitempty"`
 	// Exchange is the evidence: the request sent and the answer, redacted and truncated.
@@ -102,6 +120,8 @@ type Failure struct {
 	Pointer  string `json:"pointer"`
 	Expected string `json:"expected"`
 	Actual   string `json:"actual"`
+	// Profile is the finding's profile: strict when its check or its case is strict.
+	Profile string `json:"profile,omitempty"`
 }
 
 // Exchange is the redacted transcript of one case.
@@ -128,12 +148,16 @@ func (r *Report) Tally() {
 		switch c.State {
 		case Passed:
 			r.Summary.Passed++
+			if len(c.Warnings) > 0 {
+				r.Summary.Warned++
+			}
 		case Failed:
 			r.Summary.Failed++
 		case Skipped:
 			r.Summary.Skipped++
 		}
 	}
+	r.tallyProfiles()
 }
 
 // WriteJSON writes dir/report.json.
@@ -155,6 +179,12 @@ func (r *Report) canonical() *Report {
 	if c.Discrepancies == nil {
 		c.Discrepancies = []Discrepancy{}
 	}
+	if c.Levels == nil {
+		c.Levels = []string{}
+	}
+	if c.Profiles == nil {
+		c.Profiles = []ProfileResult{}
+	}
 	c.Cases = append([]Case{}, r.Cases...)
 	for i := range c.Cases {
 		if c.Cases[i].Labels == nil {
@@ -167,8 +197,11 @@ func (r *Report) canonical() *Report {
 	return &c
 }
 
-// ReadJSON reads a report.json.
+// ReadJSON reads a report.json, given its path or its report directory's.
 func ReadJSON(path string) (*Report, error) {
+	if info, err := os.Stat(path); err == nil && info.IsDir() {
+		path = filepath.Join(path, "report.json")
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -184,8 +217,5 @@ func ReadJSON(path string) (*Report, error) {
 }
 
 func writeFile(dir, name string, data []byte) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, name), data, 0o644)
+	return WriteFile(dir, name, data)
 }

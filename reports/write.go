@@ -3,6 +3,8 @@ package reports
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 )
 
 // WriteAll writes every format of the report into dir: report.json (the result model, the
@@ -27,6 +29,55 @@ func WriteAll(dir string, r *Report) error {
 	errs = append(errs, err)
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("writing the report to %s: %w", dir, err)
+	}
+	return nil
+}
+
+// PrepareDir makes sure the report directory can take the reports before a run sends
+// anything: it is created (0700: the reports hold a target's answers) when missing, must be a
+// directory, and a file can be created in it. A run that would find out only at the end has
+// already changed the target's state.
+func PrepareDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	info, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return fmt.Errorf("%s is not a directory", dir)
+	}
+	probe, err := os.CreateTemp(dir, ".conformance-probe-*")
+	if err != nil {
+		return fmt.Errorf("%s is not writable: %w", dir, err)
+	}
+	name := probe.Name()
+	probe.Close()
+	return os.Remove(name)
+}
+
+// WriteFile writes dir/name with mode 0600, never through a symlink: the data goes to a new
+// file in dir that is then renamed over the name, which replaces a symlink planted there
+// instead of writing to where it points, and leaves no half-written report behind.
+func WriteFile(dir, name string, data []byte) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, "."+name+"-*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), filepath.Join(dir, name))
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
+		return fmt.Errorf("%s: %w", name, err)
 	}
 	return nil
 }

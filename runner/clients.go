@@ -19,7 +19,8 @@ type client struct {
 	contentType string
 	// prepare adds the headers and query parameters the official client always sends.
 	prepare func(r *http.Request, op *specs.Operation, s *session)
-	// authenticate applies valid, no or wrong credentials, signing last of all.
+	// authenticate applies valid, no or wrong credentials, signing last of all. Every
+	// signature it computes is registered with the session's redactor as it is made.
 	authenticate func(r *http.Request, body []byte, mode fixtures.Credentials, s *session) error
 	// missing says why cases needing valid credentials cannot run; "" when they can.
 	missing func(c credentials.Set) string
@@ -60,6 +61,7 @@ var clients = map[string]client{
 				if err := (signing.Huawei{AccessKey: c.HuaweiAccessKey, SecretKey: secret, Now: s.clock(mode)}).Sign(r, body); err != nil {
 					return err
 				}
+				s.redact.addSigned(r)
 				if mode == fixtures.MalformedCredentials {
 					malformSignature(r, "Signature=")
 				}
@@ -117,6 +119,7 @@ var clients = map[string]client{
 				if err := (signing.AlibabaV3{AccessKeyID: id, Secret: secret, Now: s.clock(mode)}).Sign(r, body); err != nil {
 					return err
 				}
+				s.redact.addSigned(r)
 				if mode == fixtures.MalformedCredentials {
 					malformSignature(r, "Signature=")
 				}
@@ -125,6 +128,7 @@ var clients = map[string]client{
 			if err := (signing.AlibabaV1{AccessKeyID: id, Secret: secret, Now: s.clock(mode)}).Sign(r); err != nil {
 				return err
 			}
+			s.redact.addSigned(r)
 			if mode == fixtures.MalformedCredentials {
 				q := r.URL.Query()
 				q.Set("Signature", "!not-base64!")

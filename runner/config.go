@@ -8,10 +8,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
+	"github.com/conformance-suite/conformance/conformance"
+	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/runner/credentials"
 )
@@ -19,10 +25,13 @@ import (
 // Config is a run's whole configuration: flags and environment, resolved once.
 type Config struct {
 	// Target is the base URL for every service; Targets overrides it per service
-	// (keys are service names such as "huaweicloud-workspace"). Both empty: the built-in
-	// reference target is started on loopback and used.
+	// (keys are service names such as "huaweicloud-workspace"). The command starts the
+	// built-in reference target and sets Target to it when neither is given (Embedded).
 	Target  string
 	Targets map[string]string
+	// Description says what the run is against in the reports ("built-in reference target at
+	// …"); empty means the target URL.
+	Description string
 	// Regions derives the public endpoint of every regional service of a provider (keys are
 	// providers, "" for all); an explicit target wins.
 	Regions map[string]string
@@ -48,8 +57,17 @@ type Config struct {
 	Parallel int
 	// FixturesDir, when set, replaces the embedded fixtures.
 	FixturesDir string
-	// MaxBody is the largest answer body read; a larger one fails the case.
+	// MaxBody is the largest answer body read; a larger one fails the case. A body the case
+	// asked to be compressed is bounded by it after decompression too.
 	MaxBody int64
+	// MaxTransportFailures is how many transport failures in a row (timeouts, refused
+	// connections; no HTTP status) make the runner stop sending to a service: its remaining
+	// cases then fail at once (--max-transport-failures).
+	MaxTransportFailures int
+	// AllowJobHosts are hosts ("host" for any port, or "host:port") besides the job's own
+	// origin where an async job's location may be polled with the run's credentials
+	// (--allow-job-host).
+	AllowJobHosts []string
 	// Credentials are the credentials and resource ids, from the environment.
 	Credentials credentials.Set
 	// AlibabaRegion is sent as RegionId, as the official SDK does; empty means the Alibaba
@@ -57,6 +75,18 @@ type Config struct {
 	AlibabaRegion string
 	// AlibabaSignature is "v1" (HMAC-SHA1, the classic SDK) or "v3" (ACS3-HMAC-SHA256).
 	AlibabaSignature string
+	// Profile is the conformance profile the exit status is computed on: in core, findings of
+	// strict cases and strict checks are warnings; in strict they are failures (--profile).
+	Profile fixtures.Profile
+	// Checks, when set, is the only checks evaluated (--checks); ExcludeChecks are not
+	// evaluated (--exclude-checks). Both are validated against conformance.Checks.
+	Checks        []conformance.CheckName
+	ExcludeChecks []conformance.CheckName
+	// Operations holds per-operation overrides from the --config file, keyed by operationId.
+	Operations map[string]OperationConfig
+	// MinCoverage is the coverage gate (--min-coverage): by dimension (or "overall"), the
+	// percentage every operation must reach, else the run exits 1 naming what it misses.
+	MinCoverage map[string]float64
 	// Out receives the live line per case and the closing summary.
 	Out io.Writer
 }
@@ -70,15 +100,21 @@ func DefaultConfig() Config {
 		Seed:             1,
 		MaxBody:          8 << 20,
 		AlibabaSignature: "v1",
+		Profile:          fixtures.Core,
 		Out:              io.Discard,
+
+		// MaxTransportFailures: three timeouts in a row tell a dead target from a slow answer,
+		// and cost 3 × --timeout per service.
+		MaxTransportFailures: 3,
 	}
 }
 
 // Validate rejects a configuration that cannot run, naming the setting.
 func (c Config) Validate() error {
 	var errs []error
-	for svc, u := range c.targets() {
-		if err := checkURL(u); err != nil {
+	targets := c.targets()
+	for _, svc := range slices.Sorted(maps.Keys(targets)) {
+		if err := checkURL(targets[svc]); err != nil {
 			name := "--target"
 			if svc != "" {
 				name = "--target-" + svc
@@ -86,14 +122,15 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s: %w", name, err))
 		}
 	}
-	if c.Timeout <= 0 {
-		errs = append(errs, errors.New("--timeout must be positive"))
+	for _, n := range numberSettings {
+		if err := n.check(n.value(c)); err != nil {
+			errs = append(errs, fmt.Errorf("%s %w", n.flag, err))
+		}
 	}
-	if c.Parallel < 1 {
-		errs = append(errs, errors.New("--parallel must be at least 1"))
-	}
-	if c.MaxBody < 1 {
-		errs = append(errs, errors.New("--max-body must be at least 1 byte"))
+	for _, h := range c.AllowJobHosts {
+		if err := checkHost(h); err != nil {
+			errs = append(errs, fmt.Errorf("--allow-job-host: %w", err))
+		}
 	}
 	if c.AlibabaSignature != "v1" && c.AlibabaSignature != "v3" {
 		errs = append(errs, fmt.Errorf("--alibabacloud-signature must be v1 or v3, not %q", c.AlibabaSignature))
@@ -104,7 +141,7 @@ func (c Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Embedded reports whether the run uses the built-in reference target: no target and no
+// Embedded reports whether the run is for the built-in reference target: no target and no
 // region given.
 func (c Config) Embedded() bool {
 	return c.Target == "" && len(c.Targets) == 0 && len(c.Regions) == 0
@@ -130,16 +167,83 @@ func (c Config) targets() map[string]string {
 	return out
 }
 
+// numberSetting is one numeric setting with its flag, its --config key and its range: flags
+// and the file are checked by the same table, before anything is sent.
+type numberSetting struct {
+	flag, key string
+	min, max  int64
+	value     func(Config) int64
+	// show writes a value as the user would (a duration as a duration).
+	show func(int64) string
+}
+
+var numberSettings = []numberSetting{
+	{"--timeout", "timeout", int64(time.Millisecond), int64(24 * time.Hour),
+		func(c Config) int64 { return int64(c.Timeout) }, func(v int64) string { return time.Duration(v).String() }},
+	{"--parallel", "parallel", 1, maxParallel,
+		func(c Config) int64 { return int64(c.Parallel) }, formatInt},
+	{"--max-body", "max_body", 1, maxBodyLimit,
+		func(c Config) int64 { return c.MaxBody }, formatInt},
+	{"--max-transport-failures", "max_transport_failures", 1, 1 << 20,
+		func(c Config) int64 { return int64(c.MaxTransportFailures) }, formatInt},
+}
+
+func formatInt(v int64) string { return strconv.FormatInt(v, 10) }
+
+func (n numberSetting) check(v int64) error {
+	if v < n.min || v > n.max {
+		return fmt.Errorf("must be between %s and %s, not %s", n.show(n.min), n.show(n.max), n.show(v))
+	}
+	return nil
+}
+
+// checkURL accepts an absolute http or https URL with a host and, if given, a port in
+// 1..65535. Its messages never show a password the URL holds.
 func checkURL(raw string) error {
+	shown := strconv.Quote(displayURL(raw))
 	u, err := url.Parse(raw)
 	if err != nil {
-		return err
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			err = uerr.Err
+		}
+		return fmt.Errorf("%s is not a URL: %s", shown, displayURL(err.Error()))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("%q is not an http or https URL", raw)
+		return fmt.Errorf("%s is not an http or https URL", shown)
 	}
-	if u.Host == "" {
-		return fmt.Errorf("%q has no host", raw)
+	if u.Hostname() == "" {
+		return fmt.Errorf("%s has no host", shown)
+	}
+	if err := checkPort(u.Host); err != nil {
+		return fmt.Errorf("%s: %w", shown, err)
+	}
+	return nil
+}
+
+// checkHost accepts a host name or address, with an optional port in 1..65535.
+func checkHost(h string) error {
+	if h == "" || strings.ContainsAny(h, "/?#@ ") {
+		return fmt.Errorf("%q is not HOST or HOST:PORT", h)
+	}
+	if err := checkPort(h); err != nil {
+		return fmt.Errorf("%q: %w", h, err)
+	}
+	return nil
+}
+
+// checkPort checks the port of a host[:port], if it has one.
+func checkPort(hostport string) error {
+	i := strings.LastIndex(hostport, ":")
+	if i < 0 || strings.HasSuffix(hostport, "]") {
+		return nil // no port; "[::1]" is a bracketed address without one
+	}
+	if strings.Count(hostport, ":") > 1 && !strings.HasPrefix(hostport, "[") {
+		return nil // a bare IPv6 address
+	}
+	port, err := strconv.Atoi(hostport[i+1:])
+	if err != nil || port < 1 || port > 65535 {
+		return fmt.Errorf("port %q is not in 1..65535", hostport[i+1:])
 	}
 	return nil
 }
@@ -152,4 +256,85 @@ func (c Config) alibabaRegionID() string {
 		}
 	}
 	return "cn-hangzhou"
+}
+
+// OperationConfig is what the --config file may change for one operation, as Schemathesis lets
+// a user tune a check per operation: checks turned off, the statuses that count as a refusal of
+// invalid input, and the profile of named cases.
+type OperationConfig struct {
+	// ExcludeChecks are not evaluated on the operation's cases.
+	ExcludeChecks []conformance.CheckName `yaml:"exclude_checks"`
+	// RefusalStatuses, when set, are the statuses negative_data_rejection accepts for the
+	// operation's invalid input (Schemathesis' expected-statuses).
+	RefusalStatuses []int `yaml:"refusal_statuses"`
+	// Profiles sets the profile of cases, by case id or name.
+	Profiles map[string]fixtures.Profile `yaml:"profiles"`
+}
+
+// options builds the evaluation options of one case: the run's check selection, then its
+// operation's overrides.
+func (c Config) options(cs *fixtures.Case) *conformance.Options {
+	o := &conformance.Options{Disabled: map[conformance.CheckName]bool{}}
+	if len(c.Checks) > 0 {
+		for _, name := range conformance.CheckNames() {
+			o.Disabled[name] = !slices.Contains(c.Checks, name)
+		}
+	}
+	for _, name := range c.ExcludeChecks {
+		o.Disabled[name] = true
+	}
+	oc, ok := c.Operations[cs.Operation]
+	if !ok {
+		return o
+	}
+	for _, name := range oc.ExcludeChecks {
+		o.Disabled[name] = true
+	}
+	o.RefusalStatuses = oc.RefusalStatuses
+	if p, ok := oc.Profiles[cs.ID]; ok {
+		o.Profile = p
+	} else if p, ok := oc.Profiles[cs.Name]; ok {
+		o.Profile = p
+	}
+	return o
+}
+
+// validateSelection checks the profile, the check names and the per-operation overrides
+// against the checks and the operations that exist.
+func (c Config) validateSelection(known func(operationID string) bool) error {
+	var errs []error
+	if _, err := fixtures.ParseProfile(string(c.Profile)); err != nil {
+		errs = append(errs, fmt.Errorf("--profile: %w", err))
+	}
+	valid := conformance.CheckNames()
+	for flag, names := range map[string][]conformance.CheckName{"--checks": c.Checks, "--exclude-checks": c.ExcludeChecks} {
+		for _, n := range names {
+			if !slices.Contains(valid, n) {
+				_, err := conformance.ParseCheckNames(string(n))
+				errs = append(errs, fmt.Errorf("%s: %w", flag, err))
+			}
+		}
+	}
+	for _, op := range slices.Sorted(maps.Keys(c.Operations)) {
+		oc := c.Operations[op]
+		if !known(op) {
+			errs = append(errs, fmt.Errorf("operations: unknown operation %q (no such operationId in the specs)", op))
+		}
+		for _, n := range oc.ExcludeChecks {
+			if _, err := conformance.ParseCheckNames(string(n)); err != nil {
+				errs = append(errs, fmt.Errorf("operations.%s.exclude_checks: %w", op, err))
+			}
+		}
+		for _, s := range oc.RefusalStatuses {
+			if s < 100 || s > 599 {
+				errs = append(errs, fmt.Errorf("operations.%s.refusal_statuses: %d is not an HTTP status", op, s))
+			}
+		}
+		for name, p := range oc.Profiles {
+			if _, err := fixtures.ParseProfile(string(p)); err != nil {
+				errs = append(errs, fmt.Errorf("operations.%s.profiles[%q]: %w", op, name, err))
+			}
+		}
+	}
+	return errors.Join(errs...)
 }

@@ -2,12 +2,17 @@ package runner
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/conformance-suite/conformance/conformance"
+	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/runner/credentials"
 )
 
@@ -27,13 +32,22 @@ type File struct {
 	Parallel              int               `yaml:"parallel"`
 	Fixtures              string            `yaml:"fixtures"`
 	MaxBody               int64             `yaml:"max_body"`
+	MaxTransportFailures  int               `yaml:"max_transport_failures"`
+	AllowJobHosts         []string          `yaml:"allow_job_hosts"`
 	AllowMutations        bool              `yaml:"allow_mutations"`
+	Profile               string            `yaml:"profile"`
+	Checks                []string          `yaml:"checks"`
+	ExcludeChecks         []string          `yaml:"exclude_checks"`
+	// Operations holds per-operation overrides, keyed by operationId.
+	Operations map[string]OperationConfig `yaml:"operations"`
 	// Environment holds the CONFORMANCE_* variables by name; a variable set in the real
 	// environment wins.
 	Environment map[string]string `yaml:"environment"`
 }
 
-// ReadFile decodes a configuration file strictly: an unknown key is an error naming the line.
+// ReadFile decodes a configuration file strictly: an unknown key, a number out of range (a
+// zero or negative timeout, parallel or max_body) or an invalid URL or host is an error naming
+// the key and its line, so that no setting is dropped silently.
 func ReadFile(path string) (*File, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -54,7 +68,51 @@ func ReadFile(path string) (*File, error) {
 			return nil, fmt.Errorf("%s: environment: unknown variable %s", path, name)
 		}
 	}
+	if err := f.check(path, raw); err != nil {
+		return nil, err
+	}
 	return &f, nil
+}
+
+// check validates the settings the file gives, with the ranges the flags have
+// (numberSettings), naming each bad key and its line.
+func (f *File) check(path string, raw []byte) error {
+	lines := map[string]int{} // top-level key → its line
+	var doc yaml.Node
+	if yaml.Unmarshal(raw, &doc) == nil && len(doc.Content) == 1 && doc.Content[0].Kind == yaml.MappingNode {
+		m := doc.Content[0].Content
+		for i := 0; i+1 < len(m); i += 2 {
+			lines[m[i].Value] = m[i].Line
+		}
+	}
+	var errs []error
+	bad := func(key string, err error) {
+		errs = append(errs, fmt.Errorf("%s:%d: %s: %w", path, lines[key], key, err))
+	}
+	given := Config{Timeout: f.Timeout, Parallel: f.Parallel, MaxBody: f.MaxBody, MaxTransportFailures: f.MaxTransportFailures}
+	for _, n := range numberSettings {
+		if _, set := lines[n.key]; set {
+			if err := n.check(n.value(given)); err != nil {
+				bad(n.key, err)
+			}
+		}
+	}
+	if f.Target != "" {
+		if err := checkURL(f.Target); err != nil {
+			bad("target", err)
+		}
+	}
+	for _, svc := range slices.Sorted(maps.Keys(f.Targets)) {
+		if err := checkURL(f.Targets[svc]); err != nil {
+			bad("targets", fmt.Errorf("%s: %w", svc, err))
+		}
+	}
+	for _, h := range f.AllowJobHosts {
+		if err := checkHost(h); err != nil {
+			bad("allow_job_hosts", err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Apply copies the file's settings into cfg, under whatever the flags then set.
@@ -92,7 +150,23 @@ func (f *File) Apply(cfg *Config) {
 	if f.MaxBody > 0 {
 		cfg.MaxBody = f.MaxBody
 	}
+	if f.MaxTransportFailures > 0 {
+		cfg.MaxTransportFailures = f.MaxTransportFailures
+	}
+	cfg.AllowJobHosts = append(cfg.AllowJobHosts, f.AllowJobHosts...)
 	cfg.AllowMutations = cfg.AllowMutations || f.AllowMutations
+	if f.Profile != "" {
+		cfg.Profile = fixtures.Profile(f.Profile)
+	}
+	for _, n := range f.Checks {
+		cfg.Checks = append(cfg.Checks, conformance.CheckName(n))
+	}
+	for _, n := range f.ExcludeChecks {
+		cfg.ExcludeChecks = append(cfg.ExcludeChecks, conformance.CheckName(n))
+	}
+	if f.Operations != nil {
+		cfg.Operations = f.Operations
+	}
 }
 
 // Lookup layers the real environment over the file's: it is what credentials.FromEnv reads.

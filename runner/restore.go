@@ -105,7 +105,7 @@ func (p *Plan) recordOne(op *specs.Operation) error {
 	if !ok {
 		return fmt.Errorf("x-snapshot names %s, which is no operation", op.Snapshot)
 	}
-	x := p.session.send(&conformance.Planned{Op: read, Case: &fixtures.Case{
+	x := p.session.send(context.Background(), &conformance.Planned{Op: read, Case: &fixtures.Case{
 		ID: read.ID + "/snapshot", Operation: read.ID, Kind: fixtures.Positive, Request: fixtures.Request{Credentials: fixtures.Valid},
 	}})
 	if x.Err != nil {
@@ -134,7 +134,7 @@ func (p *Plan) Finish() []reports.Restored {
 		r := reports.Restored{Operation: snap.op.ID, What: what}
 		for _, body := range bodies {
 			raw, _ := json.Marshal(body)
-			x := p.session.send(&conformance.Planned{Op: snap.op, Case: &fixtures.Case{
+			x := p.session.send(context.Background(), &conformance.Planned{Op: snap.op, Case: &fixtures.Case{
 				ID: snap.op.ID + "/restore", Operation: snap.op.ID, Kind: fixtures.Positive,
 				Request: fixtures.Request{Body: raw, Credentials: fixtures.Valid},
 			}})
@@ -166,8 +166,8 @@ func (s *session) logOut() {
 		return
 	}
 	op, ok := s.specs.Operation("LogOut")
-	if !ok {
-		return
+	if !ok || s.breaker.refuse(op.Service) != nil {
+		return // a service that stopped answering is not waited for once more
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
 	defer cancel()
@@ -177,7 +177,7 @@ func (s *session) logOut() {
 	if err != nil {
 		return
 	}
-	_, _ = s.do(req)
+	_, _ = s.do(op.Service, req)
 }
 
 func expandPathOrEmpty(template, session string) string {

@@ -29,14 +29,13 @@ func exchanges(t *testing.T, cfg runner.Config) (map[string]conformance.Result, 
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(plan.Close)
-	plan.Start()
+	plan.Start(context.Background())
 	out := map[string]conformance.Result{}
 	for _, p := range plan.Cases {
 		if p.Skip != "" {
 			continue
 		}
-		out[p.Case.ID] = conformance.Evaluate(plan.Exchange(p))
+		out[p.Case.ID] = plan.Verdict(p).Result
 	}
 	return out, plan
 }
@@ -283,7 +282,6 @@ func TestRegionDerivesEndpoints(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer plan.Close()
 	want := map[string]string{
 		"huaweicloud-workspace":       "https://workspace.ap-southeast-1.myhuaweicloud.com",
 		"huaweicloud-workspaceapp":    "https://appstream.ap-southeast-1.myhuaweicloud.com",
@@ -317,10 +315,10 @@ func TestSameSeedSameRequests(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer plan.Close()
+		plan.Start(context.Background())
 		var b strings.Builder
 		for _, p := range plan.Cases {
-			x := plan.Exchange(p)
+			x := plan.Verdict(p).Exchange
 			u := x.Request.URL
 			if i := strings.Index(u, "?"); i >= 0 && strings.Contains(u, "Signature=") {
 				u = u[:i] // V1 query: timestamp, nonce and signature change every time

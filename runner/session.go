@@ -12,13 +12,13 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/conformance-suite/conformance/conformance"
+	"github.com/conformance-suite/conformance/coverage"
 	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/runner/credentials"
 	"github.com/conformance-suite/conformance/specs"
@@ -34,6 +34,12 @@ type session struct {
 	now    func() time.Time
 	redact *redactor
 	base   map[string]*url.URL // service → base URL
+	// breaker stops sending to a service after --max-transport-failures transport failures
+	// in a row; chunks are the reusable buffers of bodies of unannounced length (readAll).
+	breaker *breaker
+	chunks  sync.Pool
+	// coverage records what each judged exchange exercised of its contract (schedule.go).
+	coverage *coverage.Recorder
 
 	zstackOnce sync.Once
 	zstack     string // session uuid, from the environment or a login
@@ -41,12 +47,7 @@ type session struct {
 	loggedIn   bool
 
 	mu      sync.Mutex
-	results map[string]*future // case ID → its exchange
-}
-
-type future struct {
-	done chan struct{}
-	x    *conformance.Exchange
+	results map[string]*future // case ID → its verdict, see schedule.go
 }
 
 func newSession(cfg Config, creds credentials.Set, set *specs.Set, targets map[string]string) (*session, error) {
@@ -57,7 +58,10 @@ func newSession(cfg Config, creds credentials.Set, set *specs.Set, targets map[s
 		now:     time.Now,
 		redact:  newRedactor(creds),
 		base:    map[string]*url.URL{},
+		breaker: newBreaker(cfg.MaxTransportFailures),
 		results: map[string]*future{},
+
+		coverage: coverage.NewRecorder(),
 	}
 	for _, sp := range set.Specs {
 		raw := targets[sp.Service]
@@ -76,6 +80,7 @@ func newSession(cfg Config, creds credentials.Set, set *specs.Set, targets map[s
 		if err != nil {
 			return nil, fmt.Errorf("target of %s: %w", sp.Service, err)
 		}
+		s.redact.addURL(u)
 		s.base[sp.Service] = u
 	}
 	dial := cfg.Dial
@@ -87,8 +92,11 @@ func newSession(cfg Config, creds credentials.Set, set *specs.Set, targets map[s
 		DialContext:         dial,
 		MaxIdleConnsPerHost: cfg.Parallel,
 		TLSHandshakeTimeout: cfg.Timeout,
-		// The answer is judged as sent: no transparent gzip, no redirects followed.
+		// The answer is judged as sent: no transparent gzip, no redirects followed. A body is
+		// decompressed only where a case asked for it (readBody).
 		DisableCompression: true,
+		// A header block beyond this fails the case (see maxResponseHeaderBytes).
+		MaxResponseHeaderBytes: maxResponseHeaderBytes,
 	}
 	s.http = &http.Client{
 		Transport:     transport,
@@ -97,121 +105,113 @@ func newSession(cfg Config, creds credentials.Set, set *specs.Set, targets map[s
 	return s, nil
 }
 
-// Exchange returns the case's exchange, sending it now unless a prefetch already did.
-func (s *session) Exchange(p *conformance.Planned) *conformance.Exchange {
-	s.mu.Lock()
-	f, ok := s.results[p.Case.ID]
-	if !ok {
-		f = &future{done: make(chan struct{})}
-		s.results[p.Case.ID] = f
-		s.mu.Unlock()
-		f.x = s.send(p)
-		close(f.done)
-		return f.x
-	}
-	s.mu.Unlock()
-	<-f.done
-	return f.x
-}
-
-// Prefetch sends every runnable case with cfg.Parallel requests in flight; Ginkgo runs its
-// specs serially, so the concurrency comes from here, and the specs then judge what was recorded.
-func (s *session) Prefetch(cases []*conformance.Planned) {
-	work := make(chan *conformance.Planned)
-	var wg sync.WaitGroup
-	for range s.cfg.Parallel {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range work {
-				s.Exchange(p)
-			}
-		}()
-	}
-	go func() {
-		sequences := map[string][]*conformance.Planned{}
-		for _, p := range cases {
-			switch {
-			case p.Skip != "":
-			case p.Case.Sequence != "":
-				sequences[p.Case.Sequence] = append(sequences[p.Case.Sequence], p)
-			default:
-				work <- p
-			}
-		}
-		close(work)
-		wg.Wait()
-		// The steps of a sequence go one after the other, in step order, once nothing else
-		// is in flight: each step judges the state the previous one left.
-		for _, steps := range sequences {
-			sort.SliceStable(steps, func(i, j int) bool { return steps[i].Case.Step < steps[j].Case.Step })
-			for _, p := range steps {
-				s.Exchange(p)
-			}
-		}
-	}()
-}
-
-// send builds, signs and sends one case, and records what came back.
-func (s *session) send(p *conformance.Planned) *conformance.Exchange {
+// send builds, signs and sends one case, and records what came back. Nothing is sent to a
+// service that stopped answering (breaker); every error text kept is redacted and bounded.
+// Ending parent aborts the exchange (an interrupted run).
+func (s *session) send(parent context.Context, p *conformance.Planned) *conformance.Exchange {
 	x := &conformance.Exchange{Case: p.Case, Op: p.Op, Vars: s.vars()}
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
+	ctx, cancel := context.WithTimeout(parent, s.cfg.Timeout)
 	defer cancel()
 	req, body, err := s.build(ctx, p)
 	if err != nil {
-		x.Err = fmt.Errorf("could not build the request: %v", s.redact.text(err.Error()))
+		x.Err = s.bounded(fmt.Errorf("could not build the request: %w", err))
 		return x
 	}
-	x.Request = conformance.Request{Method: req.Method, URL: req.URL.String(), Header: req.Header.Clone(), Body: body}
-	x.Curl = s.redact.curl(req, body)
+	sent := *req.URL
+	sent.User = nil // a password in the target URL is the user's, never evidence
+	x.Request = conformance.Request{Method: req.Method, URL: sent.String(), Header: req.Header.Clone(), Body: body}
+	x.Curl = s.redact.curl(req, body) // a case not sent still says how to send it
+	if err := s.breaker.refuse(p.Op.Service); err != nil {
+		x.Err = s.bounded(err)
+		return x
+	}
 	start := time.Now()
-	x.Response, x.Err = s.do(req)
+	x.Response, x.Err = s.do(p.Op.Service, req)
 	if x.Err == nil && p.Op.Async {
-		x.Response, x.Steps, x.Err = s.poll(ctx, req, x.Response)
+		x.Response, x.Steps, x.Err = s.poll(ctx, p.Op.Service, req, x.Response)
 	}
 	x.Duration = time.Since(start)
+	if x.Err != nil {
+		x.Err = s.bounded(x.Err)
+	}
 	return x
 }
 
-// do sends a request and reads the whole answer, within the timeout and the size limit.
-func (s *session) do(req *http.Request) (*conformance.Response, error) {
+// boundedError is an error whose text was redacted and bounded (errorTextLimit); it still
+// unwraps to what it says.
+type boundedError struct {
+	msg string
+	err error
+}
+
+func (e *boundedError) Error() string { return e.msg }
+func (e *boundedError) Unwrap() error { return e.err }
+
+func (s *session) bounded(err error) error {
+	var b *boundedError
+	if errors.As(err, &b) && b == err {
+		return err
+	}
+	return &boundedError{msg: s.redact.excerpt(err.Error(), errorTextLimit), err: err}
+}
+
+// do sends a request to a service and reads the whole answer, within the timeout and the
+// limits on headers and body, and tells the breaker whether any answer came.
+func (s *session) do(svc string, req *http.Request) (*conformance.Response, error) {
+	resp, err := s.roundTrip(req)
+	s.breaker.record(svc, err)
+	return resp, err
+}
+
+func (s *session) roundTrip(req *http.Request) (*conformance.Response, error) {
 	resp, err := s.http.Do(req)
 	if err != nil {
 		return nil, s.transportError(req, err)
 	}
 	defer resp.Body.Close()
-	if resp.ContentLength > s.cfg.MaxBody {
-		return nil, fmt.Errorf("the answer announces a %d-byte body, over the %d-byte limit (--max-body)", resp.ContentLength, s.cfg.MaxBody)
+	if n := headerCount(resp); n > maxResponseHeaders {
+		return nil, fmt.Errorf("the answer has %d header fields, over the runner's limit of %d (real cloud answers send fewer than 30)", n, maxResponseHeaders)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, s.cfg.MaxBody+1))
+	data, err := s.readBody(req, resp)
 	if err != nil {
-		return nil, s.transportError(req, err)
+		return nil, err
 	}
-	if int64(len(data)) > s.cfg.MaxBody {
-		return nil, fmt.Errorf("the answer body exceeds the %d-byte limit (--max-body)", s.cfg.MaxBody)
+	if n := headerCount(resp); n > maxResponseHeaders {
+		return nil, fmt.Errorf("the answer has %d header and trailer fields, over the runner's limit of %d", n, maxResponseHeaders)
 	}
 	return &conformance.Response{Status: resp.StatusCode, Header: resp.Header, Body: data}, nil
 }
 
 // transportError says in plain words why no complete answer came, without the URL (its query
-// may hold a signature).
+// may hold a signature). A timeout, a refused connection or a failure to reach the target is
+// a transportFailure, which the breaker counts.
 func (s *session) transportError(req *http.Request, err error) error {
 	var uerr *url.Error
 	if errors.As(err, &uerr) {
 		err = uerr.Err
 	}
 	var nerr net.Error
+	var msg string
 	switch {
+	case strings.Contains(err.Error(), "server response headers exceeded"):
+		return fmt.Errorf("the answer's header block exceeds %d bytes, the runner's limit on response headers (real cloud answers send a few KiB)", maxResponseHeaderBytes)
+	case errors.Is(err, context.Canceled):
+		return errors.New("the run was interrupted before the answer was complete") // no fault of the target's
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &nerr) && nerr.Timeout():
-		return fmt.Errorf("no complete answer within %s (--timeout)", s.cfg.Timeout)
+		msg = fmt.Sprintf("no complete answer within %s (--timeout)", s.cfg.Timeout)
 	case errors.Is(err, syscall.ECONNRESET):
+		// A reset or an early close is a live peer answering at once, not a service that is
+		// gone: it costs no --timeout, so the breaker does not count it (one operation that
+		// resets must not silence its service's others).
 		return errors.New("the target reset the connection")
-	case errors.Is(err, syscall.ECONNREFUSED):
-		return fmt.Errorf("connection refused: nothing listens at %s", req.URL.Host)
+	case errors.Is(err, syscall.ECONNREFUSED) && req != nil:
+		msg = fmt.Sprintf("connection refused: nothing listens at %s", req.URL.Host)
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		return errors.New("the target closed the connection before a complete answer")
+	default:
+		msg = s.redact.excerpt(err.Error(), errorTextLimit)
 	}
-	return errors.New(s.redact.text(err.Error()))
+	return &transportFailure{msg: msg}
 }
 
 // build makes the request of a case as the provider's official client would send it.

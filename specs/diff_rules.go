@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-openapi/jsonpointer"
 	yaml "github.com/pb33f/go-yaml"
 )
 
@@ -94,7 +95,7 @@ func resolve(root *yaml.Node, pointer string) *yaml.Node {
 		return n
 	}
 	for _, seg := range strings.Split(strings.TrimPrefix(pointer, "/"), "/") {
-		seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
+		seg = jsonpointer.Unescape(seg)
 		n = follow(root, n, 0)
 		switch {
 		case n == nil:

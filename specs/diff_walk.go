@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-openapi/jsonpointer"
 	"github.com/pb33f/libopenapi/what-changed/model"
 )
 
@@ -146,6 +147,5 @@ func join(path, seg string) string {
 	if seg == "" {
 		return path
 	}
-	seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~", "~0"), "/", "~1")
-	return path + "/" + seg
+	return path + "/" + jsonpointer.Escape(seg)
 }

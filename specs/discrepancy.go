@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/go-openapi/jsonpointer"
 	yaml "github.com/pb33f/go-yaml"
 )
 
@@ -71,13 +72,11 @@ type discrepancyWalker struct {
 	errs  []error
 }
 
-var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
-
 func pointer(segments []string) string {
 	var b strings.Builder
 	for _, s := range segments {
 		b.WriteByte('/')
-		pointerEscaper.WriteString(&b, s)
+		b.WriteString(jsonpointer.Escape(s))
 	}
 	return b.String()
 }

@@ -1,8 +1,10 @@
 package specs
 
 import (
+	"maps"
 	"mime"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -171,4 +173,48 @@ func (sp *Spec) RegionURL(region string) (u string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// PathParameters are the names in the operation's path template, in order:
+// "/v2/{project_id}/tenant-configs" gives [project_id].
+func (o *Operation) PathParameters() []string {
+	var out []string
+	for _, part := range strings.Split(o.Path, "/") {
+		if strings.HasPrefix(part, "{") && strings.HasSuffix(part, "}") {
+			out = append(out, part[1:len(part)-1])
+		}
+	}
+	return out
+}
+
+// RequestMedia is the JSON media type of the operation's request body (the first JSON one by
+// name), nil when the operation takes no JSON body.
+func (o *Operation) RequestMedia() *openapi3.MediaType {
+	if o.Route == nil || o.Route.Operation == nil {
+		return nil
+	}
+	rb := o.Route.Operation.RequestBody
+	if rb == nil || rb.Value == nil {
+		return nil
+	}
+	for _, name := range slices.Sorted(maps.Keys(rb.Value.Content)) {
+		if mt := rb.Value.Content[name]; strings.HasSuffix(mediaType(name), "json") && mt != nil {
+			return mt
+		}
+	}
+	return nil
+}
+
+// RequestSchema is the schema of the operation's JSON request body, nil when there is none.
+func (o *Operation) RequestSchema() *openapi3.Schema {
+	if m := o.RequestMedia(); m != nil && m.Schema != nil {
+		return m.Schema.Value
+	}
+	return nil
+}
+
+// mediaType is a media type without its parameters.
+func mediaType(s string) string {
+	mt, _, _ := strings.Cut(s, ";")
+	return strings.TrimSpace(mt)
 }

@@ -12,8 +12,9 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -78,21 +79,29 @@ func (s *Set) Service(name string) (*Spec, bool) {
 // Load loads the embedded documents.
 func Load() (*Set, error) { return LoadFS(embedded) }
 
-// LoadFS loads every *.yaml file at the top of fsys. A document that does not parse, has an
-// unresolvable $ref, or fails kin-openapi's validation is rejected with an error naming the file
-// and, where the libraries know it, the line.
-func LoadFS(fsys fs.FS) (*Set, error) {
-	names, err := fs.Glob(fsys, "*.yaml")
-	if err != nil {
-		return nil, err
+// LoadFS loads every *.yaml file at the top of each layer; a file of a later layer replaces the
+// one of the same name in an earlier layer, and adds to them otherwise (--specs DIR over the
+// embedded documents). A document that does not parse, has an unresolvable $ref, or fails
+// kin-openapi's validation is rejected with an error naming the file and, where the libraries
+// know it, the line.
+func LoadFS(layers ...fs.FS) (*Set, error) {
+	from := map[string]fs.FS{}
+	for _, fsys := range layers {
+		names, err := fs.Glob(fsys, "*.yaml")
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range names {
+			from[name] = fsys
+		}
 	}
-	if len(names) == 0 {
+	if len(from) == 0 {
 		return nil, errors.New("specs: no *.yaml documents found")
 	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(from))
 	set := &Set{byID: map[string]*Operation{}}
 	for _, name := range names {
-		raw, err := fs.ReadFile(fsys, name)
+		raw, err := fs.ReadFile(from[name], name)
 		if err != nil {
 			return nil, fmt.Errorf("specs: %s: %w", name, err)
 		}

@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 
 	"github.com/conformance-suite/conformance/reports"
 )
@@ -39,12 +37,12 @@ Exit status: 0 no regression, 1 a regression, 2 a report cannot be read.
 		fs.Usage()
 		return 2
 	}
-	baseline, err := readReport(fs.Arg(0))
+	baseline, err := reports.ReadJSON(fs.Arg(0))
 	if err != nil {
 		fmt.Fprintf(stderr, "conformance diff: baseline: %v\n", err)
 		return 2
 	}
-	current, err := readReport(fs.Arg(1))
+	current, err := reports.ReadJSON(fs.Arg(1))
 	if err != nil {
 		fmt.Fprintf(stderr, "conformance diff: new report: %v\n", err)
 		return 2
@@ -58,12 +56,4 @@ Exit status: 0 no regression, 1 a regression, 2 a report cannot be read.
 		return 1
 	}
 	return 0
-}
-
-// readReport reads a report.json, given its path or its report directory's.
-func readReport(path string) (*reports.Report, error) {
-	if info, err := os.Stat(path); err == nil && info.IsDir() {
-		path = filepath.Join(path, "report.json")
-	}
-	return reports.ReadJSON(path)
 }

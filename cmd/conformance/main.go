@@ -22,6 +22,7 @@ func commands() map[string]func(args []string, stdout, stderr io.Writer) int {
 		"serve":     serveCmd,
 		"diff":      diffCmd,
 		"merge":     mergeCmd,
+		"coverage":  coverageCmd,
 		"spec-diff": specDiffCmd,
 		"help":      helpCmd,
 	}
@@ -34,6 +35,7 @@ func summaries() map[string]string {
 		"serve":     "serve the reference target, conformant or with one fault mode",
 		"diff":      "compare two report.json files; exit 1 on a regression",
 		"merge":     "merge the reports of sharded runs into one report directory",
+		"coverage":  "print what runs exercised of each documented contract; exit 1 below --min-coverage",
 		"spec-diff": "list the changes between two versions of a spec; exit 1 on a breaking one",
 		"help":      "show the commands, or the flags of one: help <command>",
 	}

@@ -49,7 +49,7 @@ Flags:
 			fmt.Fprintf(stderr, "conformance merge: --out %s is one of the shards; write the merged report elsewhere\n", *out)
 			return 2
 		}
-		r, err := readReport(arg)
+		r, err := reports.ReadJSON(arg)
 		if err != nil {
 			fmt.Fprintf(stderr, "conformance merge: %v\n", err)
 			return 2

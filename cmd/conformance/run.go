@@ -6,10 +6,17 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"strings"
+	"sync/atomic"
 	"syscall"
 
+	"github.com/conformance-suite/conformance/conformance"
+	"github.com/conformance-suite/conformance/fixtures"
+	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/runner"
 	"github.com/conformance-suite/conformance/runner/credentials"
@@ -51,14 +58,49 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg.Out = stdout
 	cfg.Credentials = credentials.FromEnv(lookup)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
+		// A hostile target can make every request in flight carry a --max-body answer: with
+		// the default limit, the garbage collector keeps the heap near what is live instead of
+		// letting it double, so a run stays within its memory budget (64 MiB at the defaults).
+		debug.SetMemoryLimit(memoryLimit)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	var caught atomic.Value
+	go func() {
+		if sig, ok := <-signals; ok {
+			caught.Store(sig)
+			fmt.Fprintf(stderr, "conformance run: %v: sending no more cases; finishing those in flight, restoring, writing the reports\n", sig)
+			cancel()
+		}
+	}()
+	if cfg.Embedded() {
+		srv, creds, err := mock.StartBuiltin(cfg.Credentials, set)
+		if err != nil {
+			fmt.Fprintf(stderr, "conformance run: %v\n", err)
+			return 1
+		}
+		defer srv.Close()
+		cfg.Target, cfg.Credentials = srv.URL(), creds
+		cfg.Description = "built-in reference target at " + srv.URL()
+	}
 	code, err := runner.Run(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "conformance run: %v\n", err)
 	}
+	if code == runner.ExitInterrupted && caught.Load() == syscall.SIGTERM {
+		code = 143 // 128 + SIGTERM, as a shell reports a process the signal ended
+	}
 	return code
 }
+
+// memoryLimit is the run's soft memory limit (runtime/debug.SetMemoryLimit) unless GOMEMLIMIT
+// sets another: about what the defaults keep live (four answers of --max-body in flight and the
+// suite itself). It is soft: a larger --max-body or --parallel still works, with more collection.
+const memoryLimit = 40 << 20
 
 // runFlags binds every flag of `conformance run` to cfg.
 func runFlags(cfg *runner.Config, configPath *string, set *specs.Set, stderr io.Writer) *flag.FlagSet {
@@ -105,14 +147,59 @@ func runFlags(cfg *runner.Config, configPath *string, set *specs.Set, stderr io.
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the generated cases: the same seed sends the same requests")
 	fs.StringVar(&cfg.FixturesDir, "fixtures", cfg.FixturesDir, "`directory` of fixture files replacing the built-in ones")
 	fs.Int64Var(&cfg.MaxBody, "max-body", cfg.MaxBody, "largest answer body read, in `bytes`; a larger one fails the case")
+	fs.IntVar(&cfg.MaxTransportFailures, "max-transport-failures", cfg.MaxTransportFailures, "stop sending to a service after `K` transport failures in a row (timeouts, refused connections, unreachable hosts; resets and HTTP error statuses do not count): its remaining cases fail at once, so a dead target costs about K × --timeout")
+	fs.Func("allow-job-host", "`HOST[:PORT]` where an async job's location may be polled with the run's credentials besides the job's own scheme, host and port (repeatable or comma-separated; HOST alone allows any port)", func(v string) error {
+		for _, h := range strings.Split(v, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				cfg.AllowJobHosts = append(cfg.AllowJobHosts, h)
+			}
+		}
+		return nil
+	})
+	fs.Func("profile", "conformance `profile` the exit status is computed on: core (what the pages promise; strict findings are warnings) or strict (core and the probes the pages leave open)", func(v string) error {
+		p, err := fixtures.ParseProfile(v)
+		cfg.Profile = p
+		return err
+	})
+	checkList := func(dst *[]conformance.CheckName) func(string) error {
+		return func(v string) error {
+			names, err := conformance.ParseCheckNames(v)
+			*dst = append(*dst, names...)
+			return err
+		}
+	}
+	fs.Func("checks", "evaluate only these comma-separated `checks`", checkList(&cfg.Checks))
+	fs.Func("exclude-checks", "do not evaluate these comma-separated `checks`", checkList(&cfg.ExcludeChecks))
+	fs.Func("min-coverage", "exit 1 when an operation's contract coverage is below `DIM=PCT[,...]`, e.g. statuses=100,fields=90 (dimensions: "+strings.Join(reports.CoverageDimensions(), ", ")+", overall)", func(v string) error {
+		m, err := reports.ParseMinCoverage(v)
+		if err != nil {
+			return err
+		}
+		if cfg.MinCoverage == nil {
+			cfg.MinCoverage = map[string]float64{}
+		}
+		maps.Copy(cfg.MinCoverage, m)
+		return nil
+	})
 	fs.StringVar(&cfg.AlibabaSignature, "alibabacloud-signature", cfg.AlibabaSignature, "Alibaba Cloud signature version: v1 (HMAC-SHA1) or v3 (ACS3-HMAC-SHA256)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: conformance run [flags]\n\nCredentials and resource ids come from the environment (or --config):\n")
 		for _, v := range credentials.Names() {
 			fmt.Fprintf(stderr, "  %s\n", v)
 		}
-		fmt.Fprintf(stderr, "\nExit status: 0 all passed or skipped, 1 a case failed, 2 usage or configuration error.\n\nFlags:\n")
+		fmt.Fprintf(stderr, "\nChecks: %s\n", checkNames())
+		fmt.Fprintf(stderr, "\nExit status: 0 passed (no failure at the profile, or no regression against --baseline), 1 failed,\n2 usage or configuration error or no case could run, 130/143 interrupted by SIGINT/SIGTERM.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// checkNames lists the checks for the usage text.
+func checkNames() string {
+	names := conformance.CheckNames()
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = string(n)
+	}
+	return strings.Join(out, ", ")
 }

@@ -4,14 +4,17 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/runner/credentials"
+	"github.com/conformance-suite/conformance/runner/signing"
 )
 
 func TestDispatch(t *testing.T) {
@@ -32,6 +35,10 @@ func TestDispatch(t *testing.T) {
 		{[]string{"serve", "--fault", "nope"}, 2, "", `unknown fault "nope"`},
 		{[]string{"serve", "--job-polls", "0"}, 2, "", "--job-polls is 0"},
 		{[]string{"serve", "--list-faults"}, 0, "wrong-field-type", ""},
+		{[]string{"serve", "--list-faults"}, 0, "extra-response-fields", ""},
+		{[]string{"serve", "--lenient", "nope"}, 2, "", `unknown lenient mode "nope"`},
+		{[]string{"serve", "--lenient", "content-type,nope"}, 2, "", `unknown lenient mode "nope"`},
+		{[]string{"serve", "--lenient", "content-type,"}, 2, "", `an empty name in "content-type,"`},
 	} {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -43,34 +50,55 @@ func TestDispatch(t *testing.T) {
 	}
 }
 
-// --list-faults prints one row per fault: name, operations, check, description.
+// --list-faults prints a section of faults (one row each: name, operations, check,
+// description) and a section of lenient modes (name, description), each under its title.
 func TestListFaults(t *testing.T) {
 	var out bytes.Buffer
 	listFaults(&out)
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	if len(lines) != len(mock.Faults())+1 {
-		t.Fatalf("%d lines, want a header and %d faults:\n%s", len(lines), len(mock.Faults()), out.String())
+	faults, lenients, ok := strings.Cut(strings.TrimSpace(out.String()), "\n\n")
+	if !ok {
+		t.Fatalf("no blank line between the sections:\n%s", out.String())
+	}
+	rows := func(section, title string, want int) []string {
+		lines := strings.Split(section, "\n")
+		if !strings.HasPrefix(lines[0], title) || len(lines) != want+2 {
+			t.Fatalf("section %q: want the title %q, a header and %d rows", section, title, want)
+		}
+		return lines[2:]
 	}
 	for i, f := range mock.Faults() {
-		fields := strings.Fields(lines[i+1])
+		line := rows(faults, "fault modes (--fault NAME)", len(mock.Faults()))[i]
+		fields := strings.Fields(line)
 		if fields[0] != f.Name || fields[1] != strings.Join(f.Operations, ",") || fields[2] != f.Breaks {
-			t.Errorf("row %q, want %s %v %s", lines[i+1], f.Name, f.Operations, f.Breaks)
+			t.Errorf("row %q, want %s %v %s", line, f.Name, f.Operations, f.Breaks)
+		}
+	}
+	for i, l := range mock.Lenients() {
+		line := rows(lenients, "lenient modes (--lenient NAME[,NAME])", len(mock.Lenients()))[i]
+		if name, desc, _ := strings.Cut(line, " "); name != l.Name || strings.TrimSpace(desc) != l.Description {
+			t.Errorf("row %q, want %s %s", line, l.Name, l.Description)
 		}
 	}
 }
 
-// serve prints the URL and the credentials without their secrets, answers, and stops when its
-// context ends (as on SIGINT or SIGTERM).
-func TestServeUntilCancelled(t *testing.T) {
-	env := map[string]string{credentials.EnvHuaweiToken: "token-from-the-environment", credentials.EnvHuaweiProjectID: "project-from-env"}
+// served is a `conformance serve` running in the test, on an ephemeral loopback port.
+type served struct {
+	url    string
+	stop   func() (code int, banner string) // cancels serve's context, as SIGINT does; once
+	stderr *bytes.Buffer
+}
+
+// startServe runs serve with args and the environment env until the test stops it.
+func startServe(t *testing.T, env map[string]string, args ...string) *served {
+	t.Helper()
 	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	t.Cleanup(cancel)
 	pr, pw := io.Pipe()
-	var stderr bytes.Buffer
+	stderr := &bytes.Buffer{}
 	code := make(chan int, 1)
 	go func() {
-		code <- serve(ctx, []string{"--addr", "127.0.0.1:0", "--async-zstack"}, lookup, pw, &stderr)
+		code <- serve(ctx, append([]string{"--addr", "127.0.0.1:0"}, args...), lookup, pw, stderr)
 		pw.Close()
 	}()
 	var out strings.Builder
@@ -86,20 +114,40 @@ func TestServeUntilCancelled(t *testing.T) {
 		}
 		close(first)
 	}()
-	var url string
+	s := &served{stderr: stderr}
 	select {
 	case line, ok := <-first:
 		if !ok {
 			t.Fatalf("serve stopped before its banner: %s", stderr.String())
 		}
-		url = line[strings.LastIndex(line, " ")+1:]
+		s.url = line[strings.LastIndex(line, " ")+1:]
 	case <-time.After(10 * time.Second):
 		t.Fatal("no banner")
 	}
-	if !strings.HasPrefix(url, "http://127.0.0.1:") {
-		t.Fatalf("banner names %q, want a loopback URL", url)
+	if !strings.HasPrefix(s.url, "http://127.0.0.1:") {
+		t.Fatalf("banner names %q, want a loopback URL", s.url)
 	}
-	r, _ := http.NewRequest(http.MethodPost, url+"/v1/project-from-env/tenant/action/active", strings.NewReader(`{"service_status":"active"}`))
+	s.stop = sync.OnceValues(func() (int, string) {
+		cancel()
+		var c int
+		select {
+		case c = <-code:
+		case <-time.After(10 * time.Second):
+			t.Error("serve did not stop when its context ended")
+			return -1, ""
+		}
+		<-scanned // serve has closed the pipe: the banner is complete
+		return c, out.String()
+	})
+	return s
+}
+
+// serve prints the URL and the credentials without the environment's secrets, answers, and
+// stops when its context ends (as on SIGINT or SIGTERM).
+func TestServeUntilCancelled(t *testing.T) {
+	env := map[string]string{credentials.EnvHuaweiToken: "token-from-the-environment", credentials.EnvHuaweiProjectID: "project-from-env"}
+	s := startServe(t, env, "--async-zstack")
+	r, _ := http.NewRequest(http.MethodPost, s.url+"/v1/project-from-env/tenant/action/active", strings.NewReader(`{"service_status":"active"}`))
 	r.Header.Set("X-Auth-Token", env[credentials.EnvHuaweiToken])
 	r.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(r)
@@ -110,25 +158,124 @@ func TestServeUntilCancelled(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("the configured token and project answered %d, want 200", resp.StatusCode)
 	}
-	cancel()
-	select {
-	case c := <-code:
-		if c != 0 {
-			t.Errorf("exit %d, want 0; stderr: %s", c, stderr.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop when its context ended")
+	code, banner := s.stop()
+	if code != 0 {
+		t.Errorf("exit %d, want 0; stderr: %s", code, s.stderr.String())
 	}
-	<-scanned // serve has closed the pipe: the banner is complete
-	banner := out.String()
-	for _, want := range []string{credentials.EnvHuaweiToken, "project-from-env", "asynchronous"} {
+	for _, want := range []string{credentials.EnvHuaweiToken, "project-from-env", "asynchronous", "lenient:     none"} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
 		}
 	}
-	for _, secret := range append(credentials.Defaults().Secrets(), env[credentials.EnvHuaweiToken]) {
-		if strings.Contains(banner+stderr.String(), secret) {
-			t.Errorf("the output shows a secret:\n%s", banner)
+	if strings.Contains(banner+s.stderr.String(), env[credentials.EnvHuaweiToken]) {
+		t.Errorf("the output shows the environment's secret:\n%s", banner)
+	}
+}
+
+// The banner's export lines are exactly what `conformance run` needs: every variable the
+// environment leaves unset, at its built-in default, except the Huawei token, so that the
+// run signs with AK/SK; the others are said to come from the environment, without their
+// values. Exported credentials work against the target.
+func TestServeBannerExports(t *testing.T) {
+	env := map[string]string{
+		credentials.EnvHuaweiProjectID:  "project-from-env",
+		credentials.EnvAlibabaKeySecret: "alibaba-secret-from-env",
+		credentials.EnvZStackPassword:   "", // set but empty: unset, as the runner reads it
+	}
+	s := startServe(t, env)
+	_, banner := s.stop()
+	defaults := credentials.Defaults()
+	exported, fromEnv := map[string]string{}, map[string]bool{}
+	run := ""
+	for line := range strings.SplitSeq(banner, "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, "export "):
+			name, value, _ := strings.Cut(strings.TrimPrefix(line, "export "), "=")
+			exported[name] = value
+		case strings.HasPrefix(line, "# ") && strings.Contains(line, "taken from the environment"):
+			name, _, _ := strings.Cut(strings.TrimPrefix(line, "# "), ":")
+			fromEnv[name] = true
+		case strings.HasPrefix(line, "conformance run "):
+			run = line
+		}
+	}
+	for _, row := range credentialRows(defaults) {
+		v, set := env[row.env]
+		switch {
+		case set && v != "":
+			if _, ok := exported[row.env]; ok || !fromEnv[row.env] {
+				t.Errorf("%s is set: want it said to come from the environment, not exported", row.env)
+			}
+		case row.env == credentials.EnvHuaweiToken:
+			if _, ok := exported[row.env]; ok {
+				t.Errorf("%s is exported; want it unset so that the run signs with AK/SK", row.env)
+			}
+		case exported[row.env] != row.value:
+			t.Errorf("export %s=%q, want its default %q", row.env, exported[row.env], row.value)
+		}
+	}
+	if strings.Contains(banner, env[credentials.EnvAlibabaKeySecret]) {
+		t.Errorf("the banner shows the environment's secret:\n%s", banner)
+	}
+	if run != "conformance run --target "+s.url {
+		t.Errorf("run line %q, want conformance run --target %s", run, s.url)
+	}
+
+	// The exported AK/SK sign a request the target accepts.
+	s = startServe(t, env)
+	defer s.stop()
+	body := []byte(`{"service_status":"active"}`)
+	r, _ := http.NewRequest(http.MethodPost, s.url+"/v1/project-from-env/tenant/action/active", bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/json")
+	signer := signing.Huawei{AccessKey: exported[credentials.EnvHuaweiAccessKey], SecretKey: exported[credentials.EnvHuaweiSecretKey], Now: time.Now}
+	if err := signer.Sign(r, body); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("signed with the exported AK/SK: %d, want 200", resp.StatusCode)
+	}
+}
+
+// --lenient may be repeated and comma-separated; the modes combine, over real HTTP.
+func TestServeLenient(t *testing.T) {
+	s := startServe(t, nil, "--lenient", "content-type", "--lenient", "unknown-fields,extra-response-fields,content-type")
+	defer s.stop()
+	d := credentials.Defaults()
+	r, _ := http.NewRequest(http.MethodPut, s.url+"/v2/"+d.HuaweiProjectID+"/workspaces/enterprise-id",
+		strings.NewReader(`{"enterprise_id":"huawei","colour":"blue"}`))
+	r.Header.Set("X-Auth-Token", d.HuaweiToken)
+	r.Header.Set("Content-Type", "text/plain")
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != http.StatusOK || got["enterprise_id"] != "huawei" || len(got) < 2 {
+		t.Errorf("answered %d %v (%v), want 200 with the enterprise id and an undocumented field", resp.StatusCode, got, err)
+	}
+	if _, banner := s.stop(); !strings.Contains(banner, "lenient:     content-type, unknown-fields, extra-response-fields (") {
+		t.Errorf("the banner does not name each lenient mode once:\n%s", banner)
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"CONFORMANCEHWAK00001": "CONFORMANCEHWAK00001",
+		"a-b_c.d/e:f@g%h+i,j":  "a-b_c.d/e:f@g%h+i,j",
+		"":                     "''",
+		"two words":            "'two words'",
+		"it's $HOME":           `'it'\''s $HOME'`,
+		"é":                    "'é'",
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
 		}
 	}
 }

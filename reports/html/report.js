@@ -85,6 +85,36 @@
       byID("cases").scrollIntoView();
     });
   });
+  // The uncovered items of the coverage section, filtered by operation, dimension and text;
+  // a click on an operation's coverage row selects it.
+  var uncovered = Array.prototype.slice.call(document.querySelectorAll("#uncovered li"));
+  var cov = { operation: byID("c-operation"), dimension: byID("c-dimension"), text: byID("c-text") };
+  function applyCoverage() {
+    if (!cov.operation) { return; }
+    var text = cov.text.value.trim().toLowerCase();
+    var shown = 0;
+    uncovered.forEach(function (li) {
+      var ok = (!cov.operation.value || li.getAttribute("data-operation") === cov.operation.value) &&
+        (!cov.dimension.value || li.getAttribute("data-dimension") === cov.dimension.value) &&
+        (!text || li.textContent.toLowerCase().indexOf(text) >= 0);
+      li.hidden = !ok;
+      if (ok) { shown++; }
+    });
+    byID("c-shown").textContent = shown + " of " + uncovered.length + " items shown";
+  }
+  if (cov.operation) {
+    byID("coverage-filters").addEventListener("input", applyCoverage);
+    byID("coverage-filters").addEventListener("change", applyCoverage);
+    byID("coverage-filters").addEventListener("submit", function (e) { e.preventDefault(); });
+    Array.prototype.forEach.call(document.querySelectorAll("#coverage tbody tr[data-operation]"), function (r) {
+      r.addEventListener("click", function () {
+        cov.operation.value = r.getAttribute("data-operation");
+        applyCoverage();
+        byID("uncovered").scrollIntoView();
+      });
+    });
+    applyCoverage();
+  }
   window.addEventListener("hashchange", function () { readHash(); apply(); });
   readHash();
   apply();

@@ -15,6 +15,9 @@ import (
 	"github.com/conformance-suite/conformance/fixtures"
 )
 
+// CheckResponseValuesConformance names ResponseValuesConformance.
+const CheckResponseValuesConformance CheckName = "response_values_conformance"
+
 // ResponseValuesConformance fails when a value the fixture expects in the answer's body
 // (expect.body: JSON pointer → value) is absent or different: the state a stateful step must
 // leave, the field an answer must echo. It judges only an answer that is otherwise conformant,
@@ -29,13 +32,15 @@ import (
 // matches 3000 when the tid is "3000". Every other expected value matches by JSON type and
 // value, numbers compared exactly (3000 matches 3000.0; the string "3000" does not match 3000).
 var ResponseValuesConformance = Check{
-	Name:        "response_values_conformance",
+	Name:        CheckResponseValuesConformance,
+	Profile:     fixtures.Core,
+	JudgesCase:  true,
 	Description: "the answer's body holds the values the fixture expects (expect.body)",
-	Needs: []string{"response_received", "not_a_server_error", "status_code_conformance", "no_body_on_204",
-		"response_schema_conformance", "error_envelope_conformance", "negative_data_rejection",
-		"positive_data_acceptance", "ignored_auth"},
-	Run: func(x *Exchange) (bool, []Failure) {
-		const name = "response_values_conformance"
+	Needs: []CheckName{CheckResponseReceived, CheckNotAServerError, CheckContentEncodingConformance,
+		CheckStatusCodeConformance, CheckNoBodyOn204, CheckResponseSchemaConformance, CheckErrorEnvelopeConformance,
+		CheckNegativeDataRejection, CheckPositiveDataAcceptance, CheckIgnoredAuth},
+	Run: func(x *Exchange, _ *Options) (bool, []Failure) {
+		const name = CheckResponseValuesConformance
 		want := x.Case.Expect.Body
 		if len(want) == 0 {
 			return false, nil
@@ -82,13 +87,13 @@ func matchValue(expected, actual any, vars map[string]string) (bool, string) {
 	case nil:
 		return actual == nil, "null"
 	case string:
-		if !placeholderPattern.MatchString(e) {
+		if !fixtures.PlaceholderPattern.MatchString(e) {
 			a, ok := actual.(string)
 			return ok && a == e, jsonValue(e)
 		}
 		expanded := fixtures.Expand(e, vars)
 		text := fmt.Sprintf("%s = %s (a string, or the number or boolean it spells)", e, strconv.Quote(expanded))
-		if m := placeholderPattern.FindString(expanded); m != "" {
+		if m := fixtures.PlaceholderPattern.FindString(expanded); m != "" {
 			return false, fmt.Sprintf("%s, but the run gave no value for %s", e, m)
 		}
 		switch a := actual.(type) {
@@ -143,9 +148,6 @@ func sameNumber(a, b string) bool {
 	return ok1 && ok2 && x.Cmp(y) == 0
 }
 
-// placeholderPattern finds a placeholder such as {tid} in a fixture string.
-var placeholderPattern = regexp.MustCompile(`\{[a-z][a-z0-9_]*\}`)
-
 // placeholderValues are the values of the run's placeholders: Exchange.Vars, completed with
 // what the recorded request shows where the case wrote a placeholder.
 func placeholderValues(x *Exchange) map[string]string {
@@ -193,11 +195,11 @@ func placeholderValues(x *Exchange) map[string]string {
 // matchTemplate reads the placeholder values out of a string sent for a template, e.g.
 // "{tid}" and "3000" give tid=3000; nothing when the string does not fit the template.
 func matchTemplate(template, sent string) map[string]string {
-	names := placeholderPattern.FindAllString(template, -1)
+	names := fixtures.PlaceholderPattern.FindAllString(template, -1)
 	if len(names) == 0 {
 		return nil
 	}
-	parts := placeholderPattern.Split(template, -1)
+	parts := fixtures.PlaceholderPattern.Split(template, -1)
 	var re strings.Builder
 	re.WriteString("^")
 	for i, p := range parts {
@@ -257,31 +259,4 @@ func decodeJSONNumbers(b []byte) (any, error) {
 		return nil, fmt.Errorf("invalid JSON: data after the value")
 	}
 	return v, nil
-}
-
-// lookupPointer follows an RFC 6901 JSON pointer; found is false when it leads nowhere, which
-// tells an absent field from a null one.
-func lookupPointer(v any, ptr string) (any, bool) {
-	if ptr == "" {
-		return v, true
-	}
-	for _, part := range strings.Split(ptr, "/")[1:] {
-		part = strings.NewReplacer("~1", "/", "~0", "~").Replace(part)
-		switch t := v.(type) {
-		case map[string]any:
-			var ok bool
-			if v, ok = t[part]; !ok {
-				return nil, false
-			}
-		case []any:
-			i, err := strconv.Atoi(part)
-			if err != nil || i < 0 || i >= len(t) || slices.Contains([]byte(part), '+') {
-				return nil, false
-			}
-			v = t[i]
-		default:
-			return nil, false
-		}
-	}
-	return v, true
 }

@@ -1,0 +1,23 @@
+package mock
+
+import (
+	"fmt"
+
+	"github.com/conformance-suite/conformance/runner/credentials"
+	"github.com/conformance-suite/conformance/specs"
+)
+
+// StartBuiltin starts the reference target on a free loopback port, for a run that names no
+// target, and returns the credentials a client should send it. The target accepts the
+// configured credentials, else the published defaults; the client gets the same, but without
+// the default token, so that Huawei requests are signed (AK/SK) unless the user configured a
+// token, and the default run exercises the signers and the verifiers.
+func StartBuiltin(configured credentials.Set, set *specs.Set) (*Server, credentials.Set, error) {
+	srv, err := Start("127.0.0.1:0", Options{Credentials: configured.WithDefaults(credentials.Defaults()), Specs: set})
+	if err != nil {
+		return nil, credentials.Set{}, fmt.Errorf("starting the built-in reference target: %w", err)
+	}
+	client := credentials.Defaults()
+	client.HuaweiToken = ""
+	return srv, configured.WithDefaults(client), nil
+}
