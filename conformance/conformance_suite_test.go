@@ -8,9 +8,9 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/conformance-suite/conformance/conformance"
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/runner"
-	"github.com/conformance-suite/conformance/runner/credentials"
 	"github.com/conformance-suite/conformance/specs"
 )
 

@@ -15,7 +15,7 @@ import (
 	workspace "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/workspace/v2"
 	workspaceapp "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/workspaceapp/v1"
 
-	"github.com/conformance-suite/conformance/runner/credentials"
+	"github.com/conformance-suite/conformance/credentials"
 )
 
 // aliRegion is the region the Alibaba clients are created for. The endpoint is always set

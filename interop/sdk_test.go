@@ -3,7 +3,7 @@ package interop_test
 import (
 	"testing"
 
-	"github.com/conformance-suite/conformance/runner/credentials"
+	"github.com/conformance-suite/conformance/credentials"
 )
 
 // TestSDKCallsSucceed makes every call of sdkCalls with the official SDKs against the

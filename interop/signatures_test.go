@@ -9,8 +9,8 @@ import (
 	hwsigner "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
 	hwrequest "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 
-	"github.com/conformance-suite/conformance/runner/credentials"
-	"github.com/conformance-suite/conformance/runner/signing"
+	"github.com/conformance-suite/conformance/credentials"
+	"github.com/conformance-suite/conformance/signing"
 )
 
 // TestSignersReproduceSDKSignatures re-signs a copy of every request the official SDKs sent

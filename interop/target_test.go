@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
-	"github.com/conformance-suite/conformance/runner/credentials"
 )
 
 // callTimeout bounds every HTTP exchange of these tests; the target answers in microseconds.

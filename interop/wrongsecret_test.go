@@ -9,7 +9,7 @@ import (
 	alierrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
-	"github.com/conformance-suite/conformance/runner/credentials"
+	"github.com/conformance-suite/conformance/credentials"
 )
 
 // TestWrongSecretIsRefused makes every call of sdkCalls against a reference target that holds

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/conformance-suite/conformance/runner/signing"
+	"github.com/conformance-suite/conformance/signing"
 	"github.com/conformance-suite/conformance/specs"
 )
 

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/conformance-suite/conformance/mock"
-	"github.com/conformance-suite/conformance/runner/signing"
+	"github.com/conformance-suite/conformance/signing"
 )
 
 // alibabaSigned signs with signature V1 (v3 false) or V3 with a key of the caller's choice and

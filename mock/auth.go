@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/conformance-suite/conformance/runner/signing"
+	"github.com/conformance-suite/conformance/signing"
 )
 
 // maxSkew is how far a signed request's timestamp may lie from the target's clock: 15 minutes,

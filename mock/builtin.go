@@ -3,7 +3,7 @@ package mock
 import (
 	"fmt"
 
-	"github.com/conformance-suite/conformance/runner/credentials"
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/specs"
 )
 

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/conformance-suite/conformance/mock"
-	"github.com/conformance-suite/conformance/runner/signing"
+	"github.com/conformance-suite/conformance/signing"
 )
 
 // The limits a runner puts on an answer, which the transport faults break.

@@ -16,9 +16,9 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
-	"github.com/conformance-suite/conformance/runner/credentials"
-	"github.com/conformance-suite/conformance/runner/signing"
+	"github.com/conformance-suite/conformance/signing"
 	"github.com/conformance-suite/conformance/specs"
 )
 

@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 
-	"github.com/conformance-suite/conformance/runner/signing"
+	"github.com/conformance-suite/conformance/signing"
 	"github.com/conformance-suite/conformance/specs"
 )
 

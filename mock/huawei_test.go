@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/conformance-suite/conformance/mock"
-	"github.com/conformance-suite/conformance/runner/signing"
+	"github.com/conformance-suite/conformance/signing"
 )
 
 const unknownProject = "00000000000000000000000000000000"

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
-	"github.com/conformance-suite/conformance/runner/credentials"
 )
 
 func TestStartServesOnLoopback(t *testing.T) {

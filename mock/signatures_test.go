@@ -9,13 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
-	"github.com/conformance-suite/conformance/runner/credentials"
 )
 
 // sdkCapture is a request exactly as an official SDK put it on the wire (CONTEXT.md section 2),
 // with the key it was signed with and the moment it was signed at. The vectors are those of
-// runner/signing/vectors_test.go, recorded from the SDKs on loopback.
+// signing/vectors_test.go, recorded from the SDKs on loopback.
 type sdkCapture struct {
 	name           string
 	method, target string

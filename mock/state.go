@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/conformance-suite/conformance/runner/credentials"
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/specs"
 )
 

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/conformance-suite/conformance/mock"
-	"github.com/conformance-suite/conformance/runner/signing"
+	"github.com/conformance-suite/conformance/signing"
 )
 
 // The strict target refuses, in the provider's 400 envelope, what kin-openapi lets through:

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/conformance-suite/conformance/runner/signing"
+	"github.com/conformance-suite/conformance/signing"
 	"github.com/conformance-suite/conformance/specs"
 )
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/conformance-suite/conformance/mock"
-	"github.com/conformance-suite/conformance/runner/signing"
+	"github.com/conformance-suite/conformance/signing"
 )
 
 // zstackJSON is the Content-Type ZStack's Go client sends on every call.

@@ -6,9 +6,9 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/fixtures"
-	"github.com/conformance-suite/conformance/runner/credentials"
-	"github.com/conformance-suite/conformance/runner/signing"
+	"github.com/conformance-suite/conformance/signing"
 	"github.com/conformance-suite/conformance/specs"
 )
 

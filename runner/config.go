@@ -17,9 +17,9 @@ import (
 	"time"
 
 	"github.com/conformance-suite/conformance/conformance"
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/reports"
-	"github.com/conformance-suite/conformance/runner/credentials"
 )
 
 // Config is a run's whole configuration: flags and environment, resolved once.

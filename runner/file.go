@@ -12,8 +12,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/conformance-suite/conformance/conformance"
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/fixtures"
-	"github.com/conformance-suite/conformance/runner/credentials"
 )
 
 // File is the YAML configuration file (--config): everything the flags and the environment

@@ -22,8 +22,8 @@ import (
 	"time"
 
 	"github.com/conformance-suite/conformance/conformance"
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/fixtures"
-	"github.com/conformance-suite/conformance/runner/credentials"
 	"github.com/conformance-suite/conformance/specs"
 )
 

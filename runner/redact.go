@@ -14,7 +14,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/conformance-suite/conformance/runner/credentials"
+	"github.com/conformance-suite/conformance/credentials"
 )
 
 // Redacted replaces a secret wherever output would show it.

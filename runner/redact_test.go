@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/conformance-suite/conformance/runner/credentials"
+	"github.com/conformance-suite/conformance/credentials"
 )
 
 // A run of 1,000 cases registers a signature or two per case: redacting a failure text, with

@@ -18,10 +18,10 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/conformance-suite/conformance/conformance"
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/fixtures/derive"
 	"github.com/conformance-suite/conformance/reports"
-	"github.com/conformance-suite/conformance/runner/credentials"
 	"github.com/conformance-suite/conformance/specs"
 )
 

@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/conformance-suite/conformance/conformance"
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/runner"
-	"github.com/conformance-suite/conformance/runner/credentials"
 	"github.com/conformance-suite/conformance/specs"
 )
 

@@ -19,8 +19,8 @@ import (
 
 	"github.com/conformance-suite/conformance/conformance"
 	"github.com/conformance-suite/conformance/coverage"
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/fixtures"
-	"github.com/conformance-suite/conformance/runner/credentials"
 	"github.com/conformance-suite/conformance/specs"
 )
 

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/conformance-suite/conformance/conformance"
-	"github.com/conformance-suite/conformance/runner/signing"
+	"github.com/conformance-suite/conformance/signing"
 	"github.com/conformance-suite/conformance/specs"
 )
 

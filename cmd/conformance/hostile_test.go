@@ -22,8 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/reports"
-	"github.com/conformance-suite/conformance/runner/credentials"
 )
 
 // The hostile targets of issue 13, against the built binary: each is a loopback target written

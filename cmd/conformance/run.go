@@ -15,11 +15,11 @@ import (
 	"syscall"
 
 	"github.com/conformance-suite/conformance/conformance"
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/runner"
-	"github.com/conformance-suite/conformance/runner/credentials"
 	"github.com/conformance-suite/conformance/specs"
 )
 

@@ -16,9 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/reports"
-	"github.com/conformance-suite/conformance/runner/credentials"
 )
 
 // The binary under test, built once: Ginkgo runs one suite per process, so every run is a

@@ -17,8 +17,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
-	"github.com/conformance-suite/conformance/runner/credentials"
 )
 
 // shutdownGrace is how long a stopping target waits for the answers in flight.

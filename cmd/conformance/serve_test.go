@@ -12,9 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
-	"github.com/conformance-suite/conformance/runner/credentials"
-	"github.com/conformance-suite/conformance/runner/signing"
+	"github.com/conformance-suite/conformance/signing"
 )
 
 func TestDispatch(t *testing.T) {
