@@ -55,6 +55,8 @@ type Config struct {
 	LabelFilter string
 	// Parallel is how many requests are in flight at once.
 	Parallel int
+	// SpecsDir, when set, holds spec files over the embedded ones (--specs, see LoadSpecs).
+	SpecsDir string
 	// FixturesDir, when set, replaces the embedded fixtures.
 	FixturesDir string
 	// MaxBody is the largest answer body read; a larger one fails the case. A body the case

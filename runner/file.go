@@ -31,6 +31,7 @@ type File struct {
 	LabelFilter           string            `yaml:"label_filter"`
 	Parallel              int               `yaml:"parallel"`
 	Fixtures              string            `yaml:"fixtures"`
+	Specs                 string            `yaml:"specs"`
 	MaxBody               int64             `yaml:"max_body"`
 	MaxTransportFailures  int               `yaml:"max_transport_failures"`
 	AllowJobHosts         []string          `yaml:"allow_job_hosts"`
@@ -141,6 +142,7 @@ func (f *File) Apply(cfg *Config) {
 	set(&cfg.ReportDir, f.ReportDir)
 	set(&cfg.LabelFilter, f.LabelFilter)
 	set(&cfg.FixturesDir, f.Fixtures)
+	set(&cfg.SpecsDir, f.Specs)
 	if f.Timeout > 0 {
 		cfg.Timeout = f.Timeout
 	}

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"maps"
 	"os"
 	"slices"
 	"sort"
@@ -64,7 +66,7 @@ func NewPlan(cfg Config) (*Plan, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, UsageError{err}
 	}
-	set, err := specs.Load()
+	set, err := LoadSpecs(cfg.SpecsDir)
 	if err != nil {
 		return nil, UsageError{err}
 	}
@@ -132,6 +134,34 @@ func NewPlan(cfg Config) (*Plan, error) {
 		return nil, UsageError{errors.New("no case matches --label-filter " + cfg.LabelFilter)}
 	}
 	return plan, nil
+}
+
+// LoadSpecs loads the embedded specs and, when dir is set (--specs), the user's files over them:
+// a file of the same name replaces a built-in one, any other adds to them. Every document is
+// validated as strictly as the built-in ones, and must be of a provider the runner knows how to
+// sign for: a spec of another provider is an error here, never a nil call at plan time.
+func LoadSpecs(dir string) (*specs.Set, error) {
+	layers := []fs.FS{specs.Embedded()}
+	if dir != "" {
+		if info, err := os.Stat(dir); err != nil || !info.IsDir() {
+			if err == nil {
+				err = fmt.Errorf("%s is not a directory", dir)
+			}
+			return nil, fmt.Errorf("--specs: %w", err)
+		}
+		layers = append(layers, os.DirFS(dir))
+	}
+	set, err := specs.LoadFS(layers...)
+	if err != nil {
+		return nil, err
+	}
+	for _, sp := range set.Specs {
+		if _, ok := clients[sp.Provider]; !ok {
+			return nil, fmt.Errorf("specs: %s: info.x-provider %q is not a provider the suite supports (%s)",
+				sp.File, sp.Provider, strings.Join(slices.Sorted(maps.Keys(clients)), ", "))
+		}
+	}
+	return set, nil
 }
 
 // skipReason says why a case cannot run with the configured credentials and ids.

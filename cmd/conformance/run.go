@@ -26,9 +26,11 @@ import (
 // runCmd is `conformance run`: replay the fixtures against a target and judge the answers.
 // A --config file is applied first and the flags over it, so flags always win.
 func runCmd(args []string, stdout, stderr io.Writer) int {
-	set, err := specs.Load()
+	// The specs name the services, and so the --target-<service> flags: a --specs directory
+	// may add services, so it is read before the flags are defined.
+	set, err := runner.LoadSpecs(flagValue(args, "specs"))
 	if err != nil {
-		fmt.Fprintln(stderr, err)
+		fmt.Fprintf(stderr, "conformance run: %v\n", err)
 		return 2
 	}
 	cfg := runner.DefaultConfig()
@@ -78,7 +80,12 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		}
 	}()
 	if cfg.Embedded() {
-		srv, creds, err := mock.StartBuiltin(cfg.Credentials, set)
+		builtin, err := specs.Load() // the reference target implements the built-in specs only
+		if err != nil {
+			fmt.Fprintf(stderr, "conformance run: %v\n", err)
+			return 2
+		}
+		srv, creds, err := mock.StartBuiltin(cfg.Credentials, builtin)
 		if err != nil {
 			fmt.Fprintf(stderr, "conformance run: %v\n", err)
 			return 1
@@ -146,6 +153,7 @@ func runFlags(cfg *runner.Config, configPath *string, set *specs.Set, stderr io.
 	fs.IntVar(&cfg.Parallel, "parallel", cfg.Parallel, "requests in flight at once")
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the generated cases: the same seed sends the same requests")
 	fs.StringVar(&cfg.FixturesDir, "fixtures", cfg.FixturesDir, "`directory` of fixture files replacing the built-in ones")
+	fs.StringVar(&cfg.SpecsDir, "specs", cfg.SpecsDir, "`directory` of spec files over the built-in ones: a file of the same name replaces one, others add operations of the supported providers")
 	fs.Int64Var(&cfg.MaxBody, "max-body", cfg.MaxBody, "largest answer body read, in `bytes`; a larger one fails the case")
 	fs.IntVar(&cfg.MaxTransportFailures, "max-transport-failures", cfg.MaxTransportFailures, "stop sending to a service after `K` transport failures in a row (timeouts, refused connections, unreachable hosts; resets and HTTP error statuses do not count): its remaining cases fail at once, so a dead target costs about K × --timeout")
 	fs.Func("allow-job-host", "`HOST[:PORT]` where an async job's location may be polled with the run's credentials besides the job's own scheme, host and port (repeatable or comma-separated; HOST alone allows any port)", func(v string) error {
@@ -192,6 +200,27 @@ func runFlags(cfg *runner.Config, configPath *string, set *specs.Set, stderr io.
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// flagValue finds the value of one flag in raw arguments (-name v, --name v, -name=v,
+// --name=v) before the flag set exists; "" when it is absent. Parsing proper reports errors.
+func flagValue(args []string, name string) string {
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		trimmed := strings.TrimLeft(a, "-")
+		if len(a)-len(trimmed) == 0 || len(a)-len(trimmed) > 2 {
+			continue
+		}
+		if v, ok := strings.CutPrefix(trimmed, name+"="); ok {
+			return v
+		}
+		if trimmed == name && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
 }
 
 // checkNames lists the checks for the usage text.
