@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/conformance-suite/conformance/specs"
 )
 
 // maxDifferences bounds the fields a message lists: enough to see the variation, short enough
@@ -97,7 +99,7 @@ func difference(sent, example any, ptr string, out *[]string) {
 		}
 		slices.Sort(keys)
 		for _, k := range keys {
-			p := ptr + pointer([]string{k})
+			p := ptr + specs.Pointer([]string{k})
 			sv, inSent := s[k]
 			ev, inExample := e[k]
 			switch {

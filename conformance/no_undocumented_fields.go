@@ -8,6 +8,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/conformance-suite/conformance/fixtures"
+	"github.com/conformance-suite/conformance/specs"
 )
 
 // CheckNoUndocumentedFields names NoUndocumentedFields.
@@ -62,7 +63,7 @@ func undocumented(s *openapi3.Schema, v any, path []string, out *[]Failure) {
 			child := append(slices.Clone(path), name)
 			prop, described := propertyOf(branches, name)
 			if !described {
-				*out = append(*out, fail(CheckNoUndocumentedFields, pointer(child), "only the documented properties", "undocumented property "+fmt.Sprintf("%q", name)+" = "+jsonValue(t[name])))
+				*out = append(*out, fail(CheckNoUndocumentedFields, specs.Pointer(child), "only the documented properties", "undocumented property "+fmt.Sprintf("%q", name)+" = "+jsonValue(t[name])))
 				continue
 			}
 			undocumented(prop, t[name], child, out)

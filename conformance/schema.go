@@ -8,6 +8,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/go-openapi/jsonpointer"
+
+	"github.com/conformance-suite/conformance/specs"
 )
 
 // visitOptions are the same for every body: built once, they cost no allocation per call.
@@ -43,23 +45,13 @@ func validateBody(check CheckName, schema *openapi3.Schema, body []byte) []Failu
 				if n := len(path); n > 0 && path[n-1] == name {
 					path = path[:n-1]
 				}
-				out = append(out, fail(check, pointer(path), fmt.Sprintf("required property %q", name), "absent"))
+				out = append(out, fail(check, specs.Pointer(path), fmt.Sprintf("required property %q", name), "absent"))
 				continue
 			}
 		}
-		out = append(out, fail(check, pointer(path), expectation(se), jsonValue(se.Value)))
+		out = append(out, fail(check, specs.Pointer(path), expectation(se), jsonValue(se.Value)))
 	}
 	return out
-}
-
-// pointer renders a path as a JSON pointer (RFC 6901): "" is the whole body.
-func pointer(path []string) string {
-	var b strings.Builder
-	for _, p := range path {
-		b.WriteByte('/')
-		b.WriteString(jsonpointer.Escape(p))
-	}
-	return b.String()
 }
 
 func flatten(err error) []error {

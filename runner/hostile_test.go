@@ -25,6 +25,7 @@ import (
 	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/specs"
+	"github.com/conformance-suite/conformance/testtargets"
 )
 
 // The hostile targets of issue 13, one send at a time: each test drives the session's own
@@ -442,61 +443,10 @@ func TestBreakerConcurrent(t *testing.T) {
 	}
 }
 
-// echo reflects everything a request carried (headers, query, body) in its answer's headers
-// and body, and remembers it, so a test can look for each thing sent in each output.
-type echo struct {
-	mu   sync.Mutex
-	sent []string
-}
-
-func (e *echo) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\n", r.Method, r.URL.RequestURI())
-	for k, vs := range r.Header {
-		for _, v := range vs {
-			fmt.Fprintf(&b, "%s: %s\n", k, v)
-			w.Header().Add("X-Echo-"+k, v)
-		}
-	}
-	b.Write(body)
-	e.mu.Lock()
-	e.sent = append(e.sent, b.String())
-	e.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusBadRequest)
-	fmt.Fprintf(w, `{"error_code":"ECHO","error_msg":%q,"query":%q}`, b.String(), r.URL.RawQuery)
-}
-
-// signatures pulls every signature out of what a target received.
-func signatures(sent string) []string {
-	var out []string
-	for _, key := range []string{"Signature=", "Signature%3D"} {
-		for rest := sent; ; {
-			i := strings.Index(rest, key)
-			if i < 0 {
-				break
-			}
-			rest = rest[i+len(key):]
-			end := strings.IndexAny(rest, ",& \n\"")
-			if end < 0 {
-				end = len(rest)
-			}
-			if sig := rest[:end]; len(sig) >= 8 && !strings.Contains(sig, "!") {
-				out = append(out, sig)
-				if raw, err := url.QueryUnescape(sig); err == nil && raw != sig {
-					out = append(out, raw)
-				}
-			}
-		}
-	}
-	return out
-}
-
 // Everything the runner keeps of an exchange with an echoing target is free of the probe
 // secrets and of every signature the target received, in every encoding.
 func TestEchoedSecretsAreRedacted(t *testing.T) {
-	e := &echo{}
+	e := &testtargets.Echo{}
 	srv := httptest.NewServer(e)
 	defer srv.Close()
 	for _, sigVersion := range []string{"v1", "v3"} {
@@ -522,12 +472,8 @@ func TestEchoedSecretsAreRedacted(t *testing.T) {
 			}
 		}
 		secrets := append(probe().Secrets(), "probe-url-password")
-		e.mu.Lock()
-		for _, sent := range e.sent {
-			secrets = append(secrets, signatures(sent)...)
-		}
-		e.sent = nil
-		e.mu.Unlock()
+		secrets = append(secrets, e.Signatures()...)
+		e.Reset()
 		if len(secrets) < 12 { // the probe credentials, the URL's password, a signature per signed request
 			t.Fatalf("only %d secrets and signatures to look for", len(secrets))
 		}

@@ -328,6 +328,16 @@ func (p *Plan) runnable() bool {
 // skipReasons counts a report's skipped cases by reason, for the message of a run in which
 // nothing ran.
 func skipReasons(r *reports.Report) string {
+	reasons, counts := skipCounts(r)
+	parts := make([]string, len(reasons))
+	for i, why := range reasons {
+		parts[i] = fmt.Sprintf("%d skipped: %s", counts[why], why)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// skipCounts lists the reasons cases were skipped, in report order, and how many each.
+func skipCounts(r *reports.Report) ([]string, map[string]int) {
 	counts := map[string]int{}
 	var order []string
 	for _, c := range r.Cases {
@@ -338,11 +348,7 @@ func skipReasons(r *reports.Report) string {
 			counts[c.Reason]++
 		}
 	}
-	parts := make([]string, len(order))
-	for i, why := range order {
-		parts[i] = fmt.Sprintf("%d skipped: %s", counts[why], why)
-	}
-	return strings.Join(parts, "; ")
+	return order, counts
 }
 
 // runGinkgo runs the suite in this process. Ginkgo's own console output goes to
@@ -550,16 +556,7 @@ func printSummary(out io.Writer, r *reports.Report, reportDir string) {
 		}
 	}
 	sort.Strings(keys)
-	reasons := map[string]int{}
-	var order []string
-	for _, c := range r.Cases {
-		if c.State == reports.Skipped {
-			if reasons[c.Reason] == 0 {
-				order = append(order, c.Reason)
-			}
-			reasons[c.Reason]++
-		}
-	}
+	order, reasons := skipCounts(r)
 	if len(order) > 0 {
 		fmt.Fprintln(out)
 	}

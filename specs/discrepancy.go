@@ -72,7 +72,8 @@ type discrepancyWalker struct {
 	errs  []error
 }
 
-func pointer(segments []string) string {
+// Pointer renders a path of names as a JSON pointer (RFC 6901): nil is the whole document.
+func Pointer(segments []string) string {
 	var b strings.Builder
 	for _, s := range segments {
 		b.WriteByte('/')
@@ -95,7 +96,7 @@ func (w *discrepancyWalker) walk(n *yaml.Node, at []string) {
 			key, value := n.Content[i], n.Content[i+1]
 			switch {
 			case key.Value == DiscrepancyKey:
-				w.record(key, value, pointer(at))
+				w.record(key, value, Pointer(at))
 			case isLiteralData(at, key.Value, value):
 			default:
 				w.walk(value, append(at, key.Value))

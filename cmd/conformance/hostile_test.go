@@ -24,6 +24,7 @@ import (
 
 	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/reports"
+	"github.com/conformance-suite/conformance/testtargets"
 )
 
 // The hostile targets of issue 13, against the built binary: each is a loopback target written
@@ -425,72 +426,16 @@ func TestHostileJobLocationOnAnotherPort(t *testing.T) {
 	}
 }
 
-// echoTarget reflects every request header, the query and the body in its answer's headers
-// and body, and keeps what it received so the test can look for every signature sent.
-type echoTarget struct {
-	mu       sync.Mutex
-	received []string
-}
-
-func (e *echoTarget) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s\n", r.Method, r.URL.RequestURI())
-	for k, vs := range r.Header {
-		for _, v := range vs {
-			fmt.Fprintf(&b, "%s: %s\n", k, v)
-			w.Header().Add("X-Echo-"+k, v)
-		}
-	}
-	b.Write(body)
-	e.mu.Lock()
-	e.received = append(e.received, b.String())
-	e.mu.Unlock()
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(http.StatusBadRequest)
-	fmt.Fprintf(w, `{"error_code":"APIGW.0201","error_msg":%q,"Code":"Echo","Message":%q,"error":{"code":"SYS.1007","details":%q}}`,
-		b.String(), r.URL.RawQuery, string(body))
-}
-
-// signatures are the signatures the target received: each Signature= value of a header or
-// query, raw and unescaped.
-func (e *echoTarget) signatures() []string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var out []string
-	for _, sent := range e.received {
-		for rest := sent; ; {
-			i := strings.Index(rest, "Signature=")
-			if i < 0 {
-				break
-			}
-			rest = rest[i+len("Signature="):]
-			end := strings.IndexAny(rest, ",& \n\"")
-			if end < 0 {
-				end = len(rest)
-			}
-			raw, err := url.QueryUnescape(rest[:end])
-			if err != nil {
-				raw = rest[:end]
-			}
-			if len(raw) >= 16 && !strings.Contains(raw, "!") { // "!not-base64!" is the malformed case's, no secret
-				out = append(out, rest[:end], raw)
-			}
-		}
-	}
-	return out
-}
-
 // An echoing target sees every secret the runner sends; none comes back out, under either
 // Alibaba signature version.
 func TestHostileEchoLeaksNoSecret(t *testing.T) {
 	for _, version := range []string{"v1", "v3"} {
 		t.Run(version, func(t *testing.T) {
-			e := &echoTarget{}
+			e := &testtargets.Echo{}
 			srv := httptest.NewServer(e)
 			defer srv.Close()
 			r := runHostile(t, nil, "--target", srv.URL, "--alibabacloud-signature", version)
-			sigs := e.signatures()
+			sigs := e.Signatures()
 			if len(sigs) < 20 {
 				t.Fatalf("the target received only %d signatures", len(sigs))
 			}
@@ -501,12 +446,12 @@ func TestHostileEchoLeaksNoSecret(t *testing.T) {
 
 // A password in the target URL appears in no report, curl or message.
 func TestHostileURLPasswordIsRedacted(t *testing.T) {
-	e := &echoTarget{}
+	e := &testtargets.Echo{}
 	srv := httptest.NewServer(e)
 	defer srv.Close()
 	withPassword := strings.Replace(srv.URL, "http://", "http://probeuser:probe-url-password@", 1)
 	r := runHostile(t, nil, "--target", withPassword, "--label-filter", "alibabacloud || zstack")
-	r.check(t, expect{code: 1, within: 60 * time.Second, secrets: append(e.signatures(),
+	r.check(t, expect{code: 1, within: 60 * time.Second, secrets: append(e.Signatures(),
 		"probe-url-password", "cHJvYmV1c2VyOnByb2JlLXVybC1wYXNzd29yZA==")})
 	// A URL that does not validate says so without the password either.
 	r = runHostile(t, nil, "--target", strings.Replace(withPassword, srv.URL[len("http://127.0.0.1"):], ":99999", 1))
