@@ -38,8 +38,11 @@ func BenchmarkValidateResponse(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			x, check := benchExchange(b, tc.op, tc.body)
+			answer := *x.Response
 			b.ReportAllocs()
 			for b.Loop() {
+				r := answer // a fresh answer each time: its body is decoded anew (Response.JSON)
+				x.Response = &r
 				if applies, fs := check.Run(x, nil); !applies || len(fs) > 0 {
 					b.Fatal(fs)
 				}
@@ -51,8 +54,11 @@ func BenchmarkValidateResponse(b *testing.B) {
 // BenchmarkEvaluate is every check on one exchange.
 func BenchmarkEvaluate(b *testing.B) {
 	x, _ := benchExchange(b, "UpdateEnterpriseId", `{"enterprise_id":"huawei"}`)
+	answer := *x.Response
 	b.ReportAllocs()
 	for b.Loop() {
+		r := answer
+		x.Response = &r
 		if conformance.Evaluate(x, nil).Failed() {
 			b.Fatal("failed")
 		}

@@ -37,6 +37,7 @@ func TestCheckVerdicts(t *testing.T) {
 		expectBody map[string]any
 		vars       map[string]string
 		wantMsg    string
+		creds      fixtures.Credentials // of an auth case; none by default
 	}{
 		{name: "conformant 200", op: "UpdateEnterpriseId", kind: fixtures.Positive, expect: []int{200}, status: 200, header: json,
 			body: `{"enterprise_id":"x"}`, want: map[conformance.CheckName]conformance.State{"response_schema_conformance": conformance.Passed, "error_envelope_conformance": conformance.NotApplicable}},
@@ -124,6 +125,15 @@ func TestCheckVerdicts(t *testing.T) {
 			body: `{"enterprise_id":""}`, want: map[conformance.CheckName]conformance.State{"negative_data_rejection": conformance.Failed}},
 		{name: "missing credentials accepted", op: "UpdateEnterpriseId", kind: fixtures.Auth, expect: []int{401, 403}, status: 200, header: json,
 			body: `{"enterprise_id":"x"}`, want: map[conformance.CheckName]conformance.State{"ignored_auth": conformance.Failed}},
+		{name: "an identity without the permission refused 403", op: "InitializeTenant", kind: fixtures.Auth, creds: fixtures.ForbiddenCredentials, expect: []int{403}, status: 403, header: json,
+			body: `{"error_code":"APIGW.0302","error_msg":"The IAM user is forbidden in the currently selected region"}`,
+			want: map[conformance.CheckName]conformance.State{"ignored_auth": conformance.Passed, "error_envelope_conformance": conformance.Passed, "status_code_conformance": conformance.Passed}},
+		{name: "an identity without the permission accepted", op: "InitializeTenant", kind: fixtures.Auth, creds: fixtures.ForbiddenCredentials, expect: []int{403}, status: 200, header: json,
+			body: `{"project_id":"p","service_status":"active"}`, want: map[conformance.CheckName]conformance.State{"ignored_auth": conformance.Failed},
+			wantMsg: "a refusal of the valid credentials of an identity without the permission: status 403"},
+		{name: "an identity without the permission not authenticated", op: "GetUserActiveTenant", kind: fixtures.Auth, creds: fixtures.ForbiddenCredentials, expect: []int{403}, status: 401, header: json,
+			body: `{"RequestId":"r","Code":"InvalidAccessKeyId","Message":"m"}`, want: map[conformance.CheckName]conformance.State{"ignored_auth": conformance.Failed, "status_code_conformance": conformance.Failed},
+			wantMsg: "the target did not authenticate that identity"},
 		{name: "ZStack plain-text refusal of a bad session", op: "ChangeIAM2ProjectState", kind: fixtures.Auth, expect: []int{400, 401, 403}, status: 401,
 			header: http.Header{"Content-Type": {"text/plain"}}, body: `Session expired`, want: map[conformance.CheckName]conformance.State{"ignored_auth": conformance.Passed, "error_envelope_conformance": conformance.NotApplicable, "content_type_conformance": conformance.NotApplicable}},
 		{name: "ZStack plain-text answer to invalid input owes the envelope", op: "ChangeIAM2ProjectState", kind: fixtures.Negative, expect: []int{400}, status: 400,
@@ -153,6 +163,9 @@ func TestCheckVerdicts(t *testing.T) {
 			}
 			if tc.kind == fixtures.Auth {
 				c.Request.Credentials = fixtures.NoCredentials
+				if tc.creds != "" {
+					c.Request.Credentials = tc.creds
+				}
 			}
 			res := conformance.Evaluate(&conformance.Exchange{Case: c, Op: op, Vars: tc.vars,
 				Request:  conformance.Request{Method: op.Method, URL: tc.url, Body: []byte(tc.reqBody)},

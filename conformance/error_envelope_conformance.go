@@ -33,7 +33,7 @@ var ErrorEnvelopeConformance = Check{
 		if plainTextRefusal(x) {
 			return false, nil // the refusal is judged by ignored_auth; no envelope is owed
 		}
-		if fs := validateBody(CheckErrorEnvelopeConformance, errorSchema(x), x.Response.Body); len(fs) > 0 {
+		if fs := validateBody(CheckErrorEnvelopeConformance, errorSchema(x), x.Response); len(fs) > 0 {
 			return true, fs
 		}
 		return true, expectCode(x, x.Op.Spec.EnvelopeCode)
@@ -47,7 +47,7 @@ func businessFailure(x *Exchange) (bool, []Failure) {
 	if doc == nil || doc.BusinessFailure == nil {
 		return false, nil
 	}
-	if fs := validateBody("", doc.Schema, x.Response.Body); len(fs) > 0 {
+	if fs := validateBody("", doc.Schema, x.Response); len(fs) > 0 {
 		return false, nil
 	}
 	success, ok := businessSuccess(x)
@@ -56,7 +56,7 @@ func businessFailure(x *Exchange) (bool, []Failure) {
 	}
 	bf := doc.BusinessFailure
 	ptr := "/" + bf.CodeField
-	body, _ := decodeJSON(x.Response.Body)
+	body, _ := x.Response.JSON()
 	if code, _ := lookup(body, ptr).(string); code == "" {
 		return true, []Failure{fail(CheckErrorEnvelopeConformance, ptr, "a non-empty error code beside "+bf.SuccessField+" false", jsonValue(lookup(body, ptr)))}
 	}
@@ -69,7 +69,7 @@ func expectCode(x *Exchange, ptr string) []Failure {
 	if want == "" {
 		return nil
 	}
-	body, _ := decodeJSON(x.Response.Body)
+	body, _ := x.Response.JSON()
 	got := lookup(body, ptr)
 	if s, _ := got.(string); s != want {
 		return []Failure{fail(CheckErrorEnvelopeConformance, ptr, fmt.Sprintf("error code %q", want), jsonValue(got))}
@@ -90,7 +90,7 @@ func isJSON(r *Response) bool {
 	if strings.HasSuffix(mt, "json") {
 		return true
 	}
-	_, err := decodeJSON(r.Body)
+	_, err := r.JSON()
 	return err == nil
 }
 

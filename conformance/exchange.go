@@ -53,6 +53,21 @@ type Response struct {
 	Body   []byte
 	// Size is the body's size as received, kept when Trim cuts Body down to evidence.
 	Size int
+
+	// The body decoded as JSON, once for every check that reads it (JSON).
+	decoded   any
+	decodeErr error
+	isDecoded bool
+}
+
+// JSON is the body decoded as JSON (numbers as float64), decoded once and shared by every
+// check: a large answer costs one decoding, not one per check.
+func (r *Response) JSON() (any, error) {
+	if !r.isDecoded {
+		r.decoded, r.decodeErr = decodeJSON(r.Body)
+		r.isDecoded = true
+	}
+	return r.decoded, r.decodeErr
 }
 
 // Trim keeps at most limit bytes of each answer's body once the exchange is judged, noting the sizes
@@ -69,5 +84,6 @@ func (x *Exchange) Trim(limit int) {
 		if len(r.Body) > limit {
 			r.Body = append([]byte(nil), r.Body[:limit]...)
 		}
+		r.decoded, r.decodeErr, r.isDecoded = nil, nil, false
 	}
 }

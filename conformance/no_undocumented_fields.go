@@ -39,7 +39,7 @@ var NoUndocumentedFields = Check{
 		if schema == nil {
 			return false, nil
 		}
-		body, err := decodeJSON(x.Response.Body)
+		body, err := x.Response.JSON()
 		if err != nil {
 			return false, nil // the body checks own an unreadable body
 		}

@@ -31,7 +31,7 @@ func businessSuccess(x *Exchange) (success, ok bool) {
 	if r == nil || r.BusinessFailure == nil {
 		return false, false
 	}
-	body, err := decodeJSON(x.Response.Body)
+	body, err := x.Response.JSON()
 	if err != nil {
 		return false, false
 	}

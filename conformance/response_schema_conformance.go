@@ -18,6 +18,6 @@ var ResponseSchemaConformance = Check{
 		if status < 200 || status > 299 || doc == nil || doc.Schema == nil {
 			return false, nil
 		}
-		return true, validateBody(CheckResponseSchemaConformance, doc.Schema, x.Response.Body)
+		return true, validateBody(CheckResponseSchemaConformance, doc.Schema, x.Response)
 	},
 }

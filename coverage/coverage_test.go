@@ -234,3 +234,44 @@ func TestRPCParameters(t *testing.T) {
 		t.Errorf("error codes %q, want [InvalidParameter] (from x-error-codes)", d.Observed)
 	}
 }
+
+// The credentials of an identity without the permission are valid credentials: its 403 covers
+// the status and the error code, and the scheme it signed with counts as sent valid.
+func TestForbiddenIdentity(t *testing.T) {
+	set := load(t)
+	op := operation(t, set, "InitializeTenant")
+	rec := coverage.NewRecorder()
+	rec.Observe(exchange(op, fixtures.ForbiddenCredentials, signed(), `{"service_status":"active"}`, 403,
+		`{"error_code":"APIGW.0302","error_msg":"The IAM user is forbidden in the currently selected region."}`))
+	c := rec.Coverage(nil)
+	if d := dimension(t, c, op.ID, reports.CoverSecurity); !slices.Equal(d.Observed, []string{"akskSignature valid"}) {
+		t.Errorf("security %q, want [akskSignature valid]", d.Observed)
+	}
+	if d := dimension(t, c, op.ID, reports.CoverStatuses); !slices.Equal(d.Observed, []string{"403"}) {
+		t.Errorf("statuses %q, want [403]", d.Observed)
+	}
+	if d := dimension(t, c, op.ID, reports.CoverErrorCodes); !slices.Equal(d.Observed, []string{"APIGW.0302"}) {
+		t.Errorf("error codes %q, want [APIGW.0302]", d.Observed)
+	}
+}
+
+// The 202 of an async job that was then polled is a status the exchange observed, its body
+// read against the 202's documentation, beside the final answer's.
+func TestAsyncJobStepsAreObserved(t *testing.T) {
+	set := load(t)
+	op := operation(t, set, "ChangeIAM2ProjectState")
+	x := exchange(op, fixtures.Valid, http.Header{"Authorization": {"OAuth s"}}, `{"changeIAM2ProjectState":{"stateEvent":"enable"}}`, 200,
+		`{"inventory":{"uuid":"u","name":"n","state":"Enabled"}}`)
+	x.Request.URL = "http://127.0.0.1:1/zstack/v1/iam2/projects/u/actions"
+	x.Steps = []*conformance.Response{{Status: 202, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: []byte(`{"location":"http://127.0.0.1:1/zstack/v1/api-jobs/j","apiTimeout":1800000}`)}}
+	rec := coverage.NewRecorder()
+	rec.Observe(x)
+	c := rec.Coverage(nil)
+	if d := dimension(t, c, op.ID, reports.CoverStatuses); !slices.Equal(d.Observed, []string{"200", "202"}) {
+		t.Errorf("statuses %q, want [200 202]", d.Observed)
+	}
+	if d := dimension(t, c, op.ID, reports.CoverFields); !slices.Contains(d.Observed, "202 /location") || !slices.Contains(d.Observed, "200 /inventory/state") {
+		t.Errorf("fields %q lack 202 /location or 200 /inventory/state", d.Observed)
+	}
+}

@@ -59,8 +59,8 @@ func (c *contract) observeAnswers(x *conformance.Exchange, o *observation) {
 		case !c.op.Documented(status):
 			o.odd(reports.CoverStatuses, strconv.Itoa(status))
 		}
-		body, ok := decode(resp.Body)
-		if !ok {
+		body, err := resp.JSON() // decoded once, shared with the checks
+		if err != nil {
 			continue
 		}
 		fields, enums := c.fields[status], c.respEnums[status]
@@ -191,10 +191,11 @@ func (c *contract) documentedMedia(header string) bool {
 	return slices.ContainsFunc(c.bodyMedia, func(m string) bool { return strings.EqualFold(m, mt) })
 }
 
-// observeSecurity reads the credentials: the case's mode when the exchange is a case's (valid,
-// none, or one of the wrong kinds: wrong, malformed, tampered, stale), else inferred from the
-// request and its answer (none sent: missing; refused with 401 or 403: wrong; else valid).
-// The schemes are those whose credential the request carries.
+// observeSecurity reads the credentials: the case's mode when the exchange is a case's (valid
+// or forbidden, none, or one of the wrong kinds: wrong, malformed, tampered, stale), else
+// inferred from the request and its answer (none sent: missing; refused with 401 or 403:
+// wrong; else valid). A forbidden case counts as valid: an identity without the permission
+// still sends valid credentials. The schemes are those whose credential the request carries.
 func (c *contract) observeSecurity(x *conformance.Exchange, query url.Values, o *observation) {
 	if len(c.schemes) == 0 {
 		return
@@ -218,7 +219,7 @@ func (c *contract) observeSecurity(x *conformance.Exchange, query url.Values, o 
 	switch mode {
 	case fixtures.NoCredentials:
 		o.saw(reports.CoverSecurity, "missing")
-	case fixtures.Valid:
+	case fixtures.Valid, fixtures.ForbiddenCredentials:
 		for _, name := range used {
 			o.saw(reports.CoverSecurity, name+" valid")
 		}

@@ -1,6 +1,7 @@
 package coverage
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -197,7 +198,7 @@ func walkValue(v any, prefix string, visit func(ptr string, v any)) {
 
 // decode reads a JSON body; ok is false when it is empty or not JSON.
 func decode(body []byte) (any, bool) {
-	if len(strings.TrimSpace(string(body))) == 0 {
+	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, false
 	}
 	var v any

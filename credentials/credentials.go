@@ -16,6 +16,14 @@ const (
 	EnvZStackAccount     = "CONFORMANCE_ZSTACK_ACCOUNT"
 	EnvZStackPassword    = "CONFORMANCE_ZSTACK_PASSWORD"
 	EnvZStackProjectUUID = "CONFORMANCE_ZSTACK_PROJECT_UUID"
+
+	// The identities without the permission: authenticated, and refused 403 (the forbidden
+	// cases). A ZStack management node has none to name: it refuses a session without the
+	// permission only in the result of the job it accepted.
+	EnvHuaweiForbiddenAccessKey  = "CONFORMANCE_HUAWEICLOUD_FORBIDDEN_ACCESS_KEY"
+	EnvHuaweiForbiddenSecretKey  = "CONFORMANCE_HUAWEICLOUD_FORBIDDEN_SECRET_KEY"
+	EnvAlibabaForbiddenKeyID     = "CONFORMANCE_ALIBABACLOUD_FORBIDDEN_ACCESS_KEY_ID"
+	EnvAlibabaForbiddenKeySecret = "CONFORMANCE_ALIBABACLOUD_FORBIDDEN_ACCESS_KEY_SECRET"
 )
 
 // Set is every credential and resource id, as read from the environment.
@@ -31,6 +39,12 @@ type Set struct {
 	ZStackAccount     string
 	ZStackPassword    string
 	ZStackProjectUUID string
+	// HuaweiForbidden* is the AK/SK of an IAM user that lacks the operations' permissions;
+	// AlibabaForbidden* the AccessKey of a RAM user that lacks them.
+	HuaweiForbiddenAccessKey  string
+	HuaweiForbiddenSecretKey  string
+	AlibabaForbiddenKeyID     string
+	AlibabaForbiddenKeySecret string
 }
 
 // fields ties each variable to its field, so reading, defaulting and redaction share one table.
@@ -55,6 +69,10 @@ func (s *Set) fields() []struct {
 		{EnvZStackAccount, &s.ZStackAccount, false},
 		{EnvZStackPassword, &s.ZStackPassword, true},
 		{EnvZStackProjectUUID, &s.ZStackProjectUUID, false},
+		{EnvHuaweiForbiddenAccessKey, &s.HuaweiForbiddenAccessKey, true},
+		{EnvHuaweiForbiddenSecretKey, &s.HuaweiForbiddenSecretKey, true},
+		{EnvAlibabaForbiddenKeyID, &s.AlibabaForbiddenKeyID, true},
+		{EnvAlibabaForbiddenKeySecret, &s.AlibabaForbiddenKeySecret, true},
 	}
 }
 
@@ -92,6 +110,11 @@ func Defaults() Set {
 		ZStackAccount:     "admin",
 		ZStackPassword:    "conformance-password",
 		ZStackProjectUUID: "2dce5dc485554d21a3796500c1db007a",
+
+		HuaweiForbiddenAccessKey:  "CONFORMANCEHWAK00403",
+		HuaweiForbiddenSecretKey:  "conformance-huawei-forbidden-secret-key",
+		AlibabaForbiddenKeyID:     "LTAIconformance00403",
+		AlibabaForbiddenKeySecret: "conformance-alibaba-forbidden-secret",
 	}
 }
 

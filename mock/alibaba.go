@@ -33,10 +33,17 @@ func (a alibaba) endpoints() map[string]endpoint {
 
 // authenticate verifies signature V3 when the Authorization header says ACS3-HMAC-SHA256, and
 // signature V1 (Signature in the query) otherwise, mapping each failure to the gateway's code.
+// A valid signature by the forbidden AccessKey is the RAM user without the permission:
+// authenticated, and refused 403 Forbidden.RAM.
 func (a alibaba) authenticate(r *http.Request, body []byte) *apiError {
+	forbidden := false
 	secretFor := func(id string) (string, bool) {
-		if subtle.ConstantTimeCompare([]byte(id), []byte(a.m.creds.AlibabaKeyID)) == 1 {
+		switch {
+		case subtle.ConstantTimeCompare([]byte(id), []byte(a.m.creds.AlibabaKeyID)) == 1:
 			return a.m.creds.AlibabaKeySecret, true
+		case subtle.ConstantTimeCompare([]byte(id), []byte(a.m.creds.AlibabaForbiddenKeyID)) == 1:
+			forbidden = true
+			return a.m.creds.AlibabaForbiddenKeySecret, true
 		}
 		return "", false
 	}
@@ -48,7 +55,11 @@ func (a alibaba) authenticate(r *http.Request, body []byte) *apiError {
 	} else {
 		err = signing.VerifyAlibabaV1(r, secretFor, a.m.now(), maxSkew)
 	}
-	if err == nil {
+	switch {
+	case err == nil && forbidden:
+		return &apiError{status: http.StatusForbidden, code: "Forbidden.RAM",
+			message: "User not authorized to operate on the specified resource, or this API doesn't support RAM."}
+	case err == nil:
 		return nil
 	}
 	e := &apiError{status: http.StatusBadRequest, detail: signingFailure(err, scheme, dateField)}

@@ -2,6 +2,7 @@ package mock
 
 import (
 	"crypto/subtle"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 
@@ -18,11 +19,13 @@ const huaweiContentType = "application/json"
 const (
 	huaweiAPINotFound        = "APIGW.0101"
 	huaweiBadAuth            = "APIGW.0301"
+	huaweiForbidden          = "APIGW.0302"
 	huaweiAppInvalid         = "WKS.00211102" // workspaceapp, page 000
 	huaweiWorkspaceInvalid   = "WKS.00200001" // workspace, pages 003 and 004
 	huaweiProjectNotFound    = "WKS.00200404"
 	huaweiBadAuthMessage     = "Incorrect IAM authentication information"
 	huaweiAPINotFoundMessage = "The API does not exist or has not been published in the environment"
+	huaweiForbiddenMessage   = "The IAM user is forbidden in the currently selected region"
 )
 
 // huawei is Huawei Cloud: its API gateway (IAM token or AK/SK signature, APIGW.* errors) and
@@ -42,7 +45,8 @@ func (h huawei) endpoints() map[string]endpoint {
 
 // authenticate accepts the configured IAM token in X-Auth-Token, or an SDK-HMAC-SHA256
 // signature by the configured access key, verified over the headers the request says it
-// signed (the Go SDK signs only user-agent;x-project-id;x-sdk-date).
+// signed (the Go SDK signs only user-agent;x-project-id;x-sdk-date). A valid signature by the
+// forbidden access key is the IAM user without the permission: authenticated, and refused 403.
 func (h huawei) authenticate(r *http.Request, body []byte) *apiError {
 	refuse := func(detail string) *apiError {
 		return &apiError{status: http.StatusUnauthorized, code: huaweiBadAuth, message: huaweiBadAuthMessage, detail: detail}
@@ -56,14 +60,23 @@ func (h huawei) authenticate(r *http.Request, body []byte) *apiError {
 	if r.Header.Get("Authorization") == "" {
 		return refuse("the request has neither an X-Auth-Token header nor an SDK-HMAC-SHA256 Authorization header")
 	}
+	forbidden := false
 	secretFor := func(ak string) (string, bool) {
-		if subtle.ConstantTimeCompare([]byte(ak), []byte(h.m.creds.HuaweiAccessKey)) == 1 {
+		switch {
+		case subtle.ConstantTimeCompare([]byte(ak), []byte(h.m.creds.HuaweiAccessKey)) == 1:
 			return h.m.creds.HuaweiSecretKey, true
+		case subtle.ConstantTimeCompare([]byte(ak), []byte(h.m.creds.HuaweiForbiddenAccessKey)) == 1:
+			forbidden = true
+			return h.m.creds.HuaweiForbiddenSecretKey, true
 		}
 		return "", false
 	}
 	if err := signing.VerifyHuawei(r, body, secretFor, h.m.now(), maxSkew); err != nil {
 		return refuse(signingFailure(err, "SDK-HMAC-SHA256 signature", "X-Sdk-Date header"))
+	}
+	if forbidden {
+		return &apiError{status: http.StatusForbidden, code: huaweiForbidden, message: huaweiForbiddenMessage,
+			detail: "no policy of the IAM user of this access key allows this action"}
 	}
 	return nil
 }
@@ -101,6 +114,10 @@ func (h huawei) render(op *specs.Operation, _ *http.Request, e *apiError) reply 
 	}
 	if documents("request_id") {
 		body["request_id"] = newUUID()
+	}
+	if e.status == http.StatusForbidden && documents("encoded_authorization_message") {
+		// Opaque to the client, as the real one is (decoded with STS decode-authorization-message).
+		body["encoded_authorization_message"] = base64.StdEncoding.EncodeToString([]byte("denied: " + e.detail))
 	}
 	return jsonReply(e.status, huaweiContentType, body)
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/signing"
 )
@@ -140,4 +141,33 @@ func TestZStackAsync(t *testing.T) {
 	}
 	finish(disable, "Disabled") // started first, applied last: the change happens on completion
 	finish(disable, "Disabled") // a finished job keeps its answer
+}
+
+// The built-in target of a run without --target answers state changes as a real management
+// node does, 202 + location, so that the default run polls; mock.Start answers at once.
+func TestBuiltinZStackIsAsync(t *testing.T) {
+	set, err := loadSpecs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, creds, err := mock.StartBuiltin(credentials.Set{}, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	r, _ := http.NewRequest(http.MethodPut, srv.URL()+"/zstack/v1/iam2/projects/"+creds.ZStackProjectUUID+"/actions",
+		strings.NewReader(`{"changeIAM2ProjectState":{"stateEvent":"enable"}}`))
+	r.Header.Set("Content-Type", zstackJSON)
+	signing.ZStackSessionHeaders(r.Header, creds.ZStackSession)
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusAccepted {
+		t.Errorf("the built-in target answered a state change %d, want 202", resp.StatusCode)
+	}
+	if creds.HuaweiForbiddenAccessKey == "" || creds.AlibabaForbiddenKeyID == "" {
+		t.Errorf("the built-in target's client credentials lack the identities without the permission: %+v", creds)
+	}
 }

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"runtime"
@@ -24,7 +25,26 @@ type client struct {
 	authenticate func(r *http.Request, body []byte, mode fixtures.Credentials, s *session) error
 	// missing says why cases needing valid credentials cannot run; "" when they can.
 	missing func(c credentials.Set) string
+	// forbidden says why the cases sending an identity without the permission cannot run;
+	// nil when the provider has no such identity to send (ZStack).
+	forbidden func(c credentials.Set) string
 }
+
+// unavailable says why a case whose request sends credentials of mode cannot run with c, ""
+// when it can: a forbidden case needs the identity without the permission, every other one
+// the run's own. It is the skip reason of a secured case that sends credentials.
+func (cl client) unavailable(mode fixtures.Credentials, c credentials.Set) string {
+	if mode != fixtures.ForbiddenCredentials {
+		return cl.missing(c)
+	}
+	if cl.forbidden == nil {
+		return noForbiddenIdentity
+	}
+	return cl.forbidden(c)
+}
+
+// noForbiddenIdentity is why a ZStack case cannot send an identity without the permission.
+const noForbiddenIdentity = "ZStack has no identity without the permission to send: a management node accepts the call of such a session (202) and fails its job (ID.1002), it refuses none with 403"
 
 // wrongSecret turns a real secret into a well-formed wrong one: the key is known to the
 // target, the signature made with it is not.
@@ -45,6 +65,15 @@ var clients = map[string]client{
 			c := s.creds
 			signed := c.HuaweiAccessKey != "" && c.HuaweiSecretKey != ""
 			switch {
+			case mode == fixtures.ForbiddenCredentials:
+				if why := huaweiForbidden(c); why != "" {
+					return errors.New(why)
+				}
+				if err := (signing.Huawei{AccessKey: c.HuaweiForbiddenAccessKey, SecretKey: c.HuaweiForbiddenSecretKey, Now: s.clock(mode)}).Sign(r, body); err != nil {
+					return err
+				}
+				s.redact.addSigned(r)
+				return nil
 			case mode == fixtures.NoCredentials:
 				return nil
 			case c.HuaweiToken != "" && (mode == fixtures.Valid || mode == fixtures.MalformedCredentials && !signed):
@@ -79,6 +108,7 @@ var clients = map[string]client{
 			}
 			return ""
 		},
+		forbidden: huaweiForbidden,
 	},
 	"alibabacloud": {
 		// The official SDK (v1.63.107) sends POST / with every parameter in the query, an
@@ -106,6 +136,12 @@ var clients = map[string]client{
 				return nil
 			}
 			id, secret := s.creds.AlibabaKeyID, s.creds.AlibabaKeySecret
+			if mode == fixtures.ForbiddenCredentials {
+				if why := alibabaForbidden(s.creds); why != "" {
+					return errors.New(why)
+				}
+				id, secret = s.creds.AlibabaForbiddenKeyID, s.creds.AlibabaForbiddenKeySecret
+			}
 			if id == "" || secret == "" {
 				if mode != fixtures.WrongCredentials {
 					return fmt.Errorf("no Alibaba Cloud credentials")
@@ -142,6 +178,7 @@ var clients = map[string]client{
 			}
 			return ""
 		},
+		forbidden: alibabaForbidden,
 	},
 	"zstack": {
 		// ZStack's own Go client sends the session twice (Authorization: OAuth and
@@ -155,6 +192,17 @@ var clients = map[string]client{
 			case fixtures.WrongCredentials:
 				signing.ZStackSessionHeaders(r.Header, "ffffffffffffffffffffffffffffffff")
 				return nil
+			case fixtures.StaleCredentials:
+				// A session has no time to go stale; an access-key signature has its Date,
+				// which the management node checks before it looks the key up (403
+				// requestTimeTooSkewed), so a key of the runner's own serves.
+				if err := (signing.ZStackAccessKey{KeyID: zstackProbeKeyID, Secret: zstackProbeSecret, Now: s.clock(mode)}).Sign(r); err != nil {
+					return err
+				}
+				s.redact.addSigned(r)
+				return nil
+			case fixtures.ForbiddenCredentials:
+				return errors.New(noForbiddenIdentity)
 			}
 			session, err := s.zstackSession(r.Context())
 			if err != nil {
@@ -178,6 +226,31 @@ var clients = map[string]client{
 
 // zstackContentType is what ZStack's own client sends with every body, its login included.
 const zstackContentType = "application/json; charset=utf-8"
+
+// The ZStack access key of a stale signature: the runner's own, known to no management node,
+// since the Date it carries is refused before any key is looked up.
+const (
+	zstackProbeKeyID  = "conformanceStaleProbeKey"
+	zstackProbeSecret = "conformance-stale-probe-secret"
+)
+
+// huaweiForbidden says why the Huawei identity without the permission cannot be sent.
+func huaweiForbidden(c credentials.Set) string {
+	if c.HuaweiForbiddenAccessKey == "" || c.HuaweiForbiddenSecretKey == "" {
+		return "no Huawei Cloud identity without the permission: set " + credentials.EnvHuaweiForbiddenAccessKey + " and " +
+			credentials.EnvHuaweiForbiddenSecretKey + " to the AK/SK of an IAM user that lacks the operations' permissions"
+	}
+	return ""
+}
+
+// alibabaForbidden says why the Alibaba identity without the permission cannot be sent.
+func alibabaForbidden(c credentials.Set) string {
+	if c.AlibabaForbiddenKeyID == "" || c.AlibabaForbiddenKeySecret == "" {
+		return "no Alibaba Cloud identity without the permission: set " + credentials.EnvAlibabaForbiddenKeyID + " and " +
+			credentials.EnvAlibabaForbiddenKeySecret + " to the AccessKey of a RAM user that lacks the operations' permissions"
+	}
+	return ""
+}
 
 // malformSignature makes the signature of an Authorization header unreadable (neither hex nor
 // base64), keeping the scheme and every other part as signed.

@@ -5,6 +5,7 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"compress/zlib"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -34,6 +35,12 @@ const (
 	loginBodyExcerpt = 256
 	// bodyChunk is the unit in which a body of unannounced length is read.
 	bodyChunk = 64 << 10
+	// bodyBudget bounds the body bytes the answers in flight hold together: a body reserves
+	// its announced length, or --max-body when none is announced, before it is read, so that
+	// at the defaults two bodies of the largest size are read at once and the others wait
+	// for them, and a target that sends the largest body to every request cannot multiply the
+	// run's memory by --parallel. A reservation is all or nothing, so readers never deadlock.
+	bodyBudget = 16 << 20
 )
 
 // errTooLarge marks an answer that broke a size limit: the target answered, so it is no
@@ -220,6 +227,15 @@ func (s *session) readBody(req *http.Request, resp *http.Response) ([]byte, erro
 // pooled chunks and joins them only when the whole body fit, so that a body cut off at the
 // limit costs no allocation beyond chunks the next answer reuses.
 func (s *session) readAll(r io.Reader, length int64) ([]byte, error) {
+	need := length
+	if need < 0 {
+		need = s.cfg.MaxBody + 1
+	}
+	need = min(need, bodyBudget)
+	if need > 0 {
+		_ = s.bodies.Acquire(context.Background(), need) // cannot fail: no deadline, need ≤ budget
+		defer s.bodies.Release(need)
+	}
 	if length >= 0 {
 		buf := make([]byte, length)
 		n, err := io.ReadFull(r, buf)

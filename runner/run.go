@@ -176,7 +176,7 @@ func (s *session) skipReason(c *fixtures.Case, op *specs.Operation) string {
 		return HeldBack + ": " + op.ID + " changes state and " + base.Hostname() + " is not on loopback (pass --allow-mutations to run it)"
 	}
 	if mode := c.Request.Credentials; op.Secured && mode != fixtures.NoCredentials && mode != fixtures.WrongCredentials {
-		if why := clients[op.Provider].missing(s.creds); why != "" {
+		if why := clients[op.Provider].unavailable(mode, s.creds); why != "" {
 			return why
 		}
 		if mode.Signed() && op.Provider == "huaweicloud" && (s.creds.HuaweiAccessKey == "" || s.creds.HuaweiSecretKey == "") {

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/conformance-suite/conformance/conformance"
 	"github.com/conformance-suite/conformance/coverage"
 	"github.com/conformance-suite/conformance/credentials"
@@ -38,6 +40,8 @@ type session struct {
 	// in a row; chunks are the reusable buffers of bodies of unannounced length (readAll).
 	breaker *breaker
 	chunks  sync.Pool
+	// bodies bounds the body bytes all requests in flight may hold at once (bodyBudget).
+	bodies *semaphore.Weighted
 	// coverage records what each judged exchange exercised of its contract (schedule.go).
 	coverage *coverage.Recorder
 
@@ -59,6 +63,7 @@ func newSession(cfg Config, creds credentials.Set, set *specs.Set, targets map[s
 		redact:  newRedactor(creds),
 		base:    map[string]*url.URL{},
 		breaker: newBreaker(cfg.MaxTransportFailures),
+		bodies:  semaphore.NewWeighted(bodyBudget),
 		results: map[string]*future{},
 
 		coverage: coverage.NewRecorder(),

@@ -46,13 +46,19 @@ var probeEnv = map[string]string{
 	credentials.EnvHuaweiProjectID:   "0f5181caba0024e72f89c0045e707b91",
 	credentials.EnvAlibabaTid:        "3000",
 	credentials.EnvZStackProjectUUID: "2dce5dc485554d21a3796500c1db007a",
+
+	credentials.EnvHuaweiForbiddenAccessKey:  "PROBEHWFORBIDDEN7e2a",
+	credentials.EnvHuaweiForbiddenSecretKey:  "probe-huawei-forbidden/+=3b9f",
+	credentials.EnvAlibabaForbiddenKeyID:     "LTAIprobeForbidden6c1d",
+	credentials.EnvAlibabaForbiddenKeySecret: "probe-alibaba-forbidden&?=8a2e",
 }
 
 // probeSecrets are the values of probeEnv that must never be shown.
 func probeSecrets(extra ...string) []string {
 	out := append([]string(nil), extra...)
 	for _, k := range []string{credentials.EnvHuaweiAccessKey, credentials.EnvHuaweiSecretKey, credentials.EnvAlibabaKeyID,
-		credentials.EnvAlibabaKeySecret, credentials.EnvZStackSession} {
+		credentials.EnvAlibabaKeySecret, credentials.EnvZStackSession, credentials.EnvHuaweiForbiddenAccessKey,
+		credentials.EnvHuaweiForbiddenSecretKey, credentials.EnvAlibabaForbiddenKeyID, credentials.EnvAlibabaForbiddenKeySecret} {
 		out = append(out, probeEnv[k])
 	}
 	return out

@@ -105,9 +105,10 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 // memoryLimit is the run's soft memory limit (runtime/debug.SetMemoryLimit) unless GOMEMLIMIT
-// sets another: about what the defaults keep live (four answers of --max-body in flight and the
-// suite itself). It is soft: a larger --max-body or --parallel still works, with more collection.
-const memoryLimit = 40 << 20
+// sets another: about what the defaults keep live (the bodies in flight, bounded by the runner's
+// body budget, and the suite itself). It is soft: a larger --max-body still works, with more
+// collection.
+const memoryLimit = 24 << 20
 
 // runFlags binds every flag of `conformance run` to cfg.
 func runFlags(cfg *runner.Config, configPath *string, set *specs.Set, stderr io.Writer) *flag.FlagSet {

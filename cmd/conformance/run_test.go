@@ -89,6 +89,10 @@ func defaultEnv() []string {
 		credentials.EnvAlibabaTid + "=" + d.AlibabaTid,
 		credentials.EnvZStackSession + "=" + d.ZStackSession,
 		credentials.EnvZStackProjectUUID + "=" + d.ZStackProjectUUID,
+		credentials.EnvHuaweiForbiddenAccessKey + "=" + d.HuaweiForbiddenAccessKey,
+		credentials.EnvHuaweiForbiddenSecretKey + "=" + d.HuaweiForbiddenSecretKey,
+		credentials.EnvAlibabaForbiddenKeyID + "=" + d.AlibabaForbiddenKeyID,
+		credentials.EnvAlibabaForbiddenKeySecret + "=" + d.AlibabaForbiddenKeySecret,
 	}
 }
 

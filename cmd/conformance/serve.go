@@ -196,6 +196,10 @@ func credentialRows(s credentials.Set) []struct{ env, value string } {
 		{credentials.EnvZStackAccount, s.ZStackAccount},
 		{credentials.EnvZStackPassword, s.ZStackPassword},
 		{credentials.EnvZStackProjectUUID, s.ZStackProjectUUID},
+		{credentials.EnvHuaweiForbiddenAccessKey, s.HuaweiForbiddenAccessKey},
+		{credentials.EnvHuaweiForbiddenSecretKey, s.HuaweiForbiddenSecretKey},
+		{credentials.EnvAlibabaForbiddenKeyID, s.AlibabaForbiddenKeyID},
+		{credentials.EnvAlibabaForbiddenKeySecret, s.AlibabaForbiddenKeySecret},
 	}
 }
 
