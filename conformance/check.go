@@ -116,6 +116,15 @@ func CheckNames() []CheckName {
 	return out
 }
 
+// CheckNamesText lists every check's name, comma-separated, for messages and usage texts.
+func CheckNamesText() string {
+	names := make([]string, len(Checks))
+	for i, c := range Checks {
+		names[i] = string(c.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
 // ParseCheckNames reads a comma-separated list of check names; an unknown name is an error
 // that lists the valid ones.
 func ParseCheckNames(list string) ([]CheckName, error) {
@@ -127,11 +136,7 @@ func ParseCheckNames(list string) ([]CheckName, error) {
 			continue
 		}
 		if !slices.Contains(valid, name) {
-			names := make([]string, len(valid))
-			for i, v := range valid {
-				names[i] = string(v)
-			}
-			return nil, fmt.Errorf("unknown check %q; the checks are %s", name, strings.Join(names, ", "))
+			return nil, fmt.Errorf("unknown check %q; the checks are %s", name, CheckNamesText())
 		}
 		out = append(out, name)
 	}

@@ -3,7 +3,6 @@ package runner
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"compress/zlib"
 	"context"
 	"fmt"
@@ -115,35 +114,6 @@ func wantErr(t *testing.T, x *conformance.Exchange, want string) {
 	}
 }
 
-// rawTarget is a TCP target that answers every connection with serve, for answers no
-// http.Handler can give (megabytes of headers).
-func rawTarget(t *testing.T, serve func(c net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(10 * time.Second))
-				_, _ = http.ReadRequest(bufio.NewReader(c))
-				serve(c)
-			}()
-		}
-	}()
-	return "http://" + ln.Addr().String()
-}
-
 func TestHugeResponseHeadersFailResponseReceived(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -170,7 +140,7 @@ func TestHugeResponseHeadersFailResponseReceived(t *testing.T) {
 		}, "152 header fields, over the runner's limit of 100"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			target := rawTarget(t, func(c net.Conn) {
+			target := testtargets.Raw(t, func(c net.Conn) {
 				w := bufio.NewWriter(c)
 				io.WriteString(w, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
 				tc.header(w)
@@ -213,21 +183,11 @@ func TestChunkedGigabyteBodyIsCutAtMaxBody(t *testing.T) {
 	}
 }
 
-// gzipped is n zero bytes (a multiple of 16 MiB, or 0) gzipped as concatenated members, as
-// a gzip reader reads them: a bomb of 1 GiB in about 1 MB, built in milliseconds.
-func gzipped(n int) []byte {
-	var member bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&member, gzip.BestCompression)
-	zw.Write(make([]byte, min(n, 16<<20)))
-	zw.Close()
-	return bytes.Repeat(member.Bytes(), max(1, n/(16<<20)))
-}
-
 // A gzip bomb: 1 GiB of zeros in about 1 MB. Decompressed only when the case asked for gzip,
 // and then only to --max-body.
 func TestGzipBombIsBoundedAfterDecompression(t *testing.T) {
-	bomb := gzipped(1 << 30)
-	small := gzipped(0)
+	bomb := testtargets.Gzipped(1 << 30)
+	small := testtargets.Gzipped(0)
 	var zb bytes.Buffer
 	zw := zlib.NewWriter(&zb)
 	zw.Write([]byte(`{"enterprise_id":"e1"}`))
@@ -637,7 +597,7 @@ func TestSendingHoldsBoundedMemory(t *testing.T) {
 	}
 	const budget = 64 << 20
 	whole := uint64(budget + 4*4*(8<<20))
-	bomb := gzipped(1 << 30)
+	bomb := testtargets.Gzipped(1 << 30)
 	underLimit := bytes.Repeat([]byte(" "), 8<<20-1)
 	mebibyte := bytes.Repeat([]byte(" "), 1<<20)
 	digits := append(append([]byte(`{"enterprise_id":1`), bytes.Repeat([]byte("1"), 1<<20)...), '}')
@@ -696,7 +656,7 @@ func TestSendingHoldsBoundedMemory(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var target string
 			if tc.raw != nil {
-				target = rawTarget(t, tc.raw)
+				target = testtargets.Raw(t, tc.raw)
 			} else {
 				srv := httptest.NewServer(tc.h)
 				defer srv.Close()

@@ -1,12 +1,9 @@
 package main_test
 
 import (
-	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -222,42 +219,6 @@ func failedWith(t *testing.T, r hostileRun, wants ...string) {
 	}
 }
 
-// rawServer answers every connection with serve after reading the request, for answers no
-// http.Handler can give.
-func rawServer(t *testing.T, serve func(c net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer c.Close()
-				c.SetDeadline(time.Now().Add(30 * time.Second))
-				br := bufio.NewReader(c)
-				for {
-					req, err := http.ReadRequest(br)
-					if err != nil {
-						return
-					}
-					io.Copy(io.Discard, req.Body)
-					serve(c)
-				}
-			}()
-		}
-	}()
-	return "http://" + ln.Addr().String()
-}
-
 // headerAnswer is an answer whose header block carries extra, written without copies.
 func headerAnswer(extra []byte) func(c net.Conn) {
 	head := []byte("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
@@ -271,15 +232,6 @@ func headerAnswer(extra []byte) func(c net.Conn) {
 	}
 }
 
-// gzipBomb is 1 GiB of zeros as concatenated gzip members, about 1 MB.
-func gzipBomb() []byte {
-	var member bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&member, gzip.BestCompression)
-	zw.Write(make([]byte, 16<<20))
-	zw.Close()
-	return bytes.Repeat(member.Bytes(), 64)
-}
-
 // The big targets: the answers fail response_received (or are judged and trimmed), the run
 // exits 1 in bounded time and its peak RSS stays within 64 MiB.
 func TestHostileBigTargets(t *testing.T) {
@@ -290,7 +242,7 @@ func TestHostileBigTargets(t *testing.T) {
 		fmt.Fprintf(&many, "X-H%d: v\r\n", i)
 	}
 	chunk := bytes.Repeat([]byte("1"), 32<<10)
-	bomb := gzipBomb()
+	bomb := testtargets.Gzipped(1 << 30)
 	digits := append(append([]byte(`{"enterprise_id":1`), bytes.Repeat([]byte("1"), 1<<20)...), '}')
 	for _, tc := range []struct {
 		name  string
@@ -321,7 +273,7 @@ func TestHostileBigTargets(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			target := ""
 			if tc.raw != nil {
-				target = rawServer(t, tc.raw)
+				target = testtargets.Raw(t, tc.raw)
 			} else {
 				srv := httptest.NewServer(tc.h)
 				defer srv.Close()
@@ -339,7 +291,7 @@ func TestHostileBigTargets(t *testing.T) {
 // A case that asks for gzip gets it decompressed, to --max-body of decompressed bytes: a bomb
 // fails with a clear message and costs bounded memory.
 func TestHostileGzipBombAskedFor(t *testing.T) {
-	bomb := gzipBomb()
+	bomb := testtargets.Gzipped(1 << 30)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {

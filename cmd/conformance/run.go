@@ -196,7 +196,7 @@ func runFlags(cfg *runner.Config, configPath *string, set *specs.Set, stderr io.
 		for _, v := range credentials.Names() {
 			fmt.Fprintf(stderr, "  %s\n", v)
 		}
-		fmt.Fprintf(stderr, "\nChecks: %s\n", checkNames())
+		fmt.Fprintf(stderr, "\nChecks: %s\n", conformance.CheckNamesText())
 		fmt.Fprintf(stderr, "\nExit status: 0 passed (no failure at the profile, or no regression against --baseline), 1 failed,\n2 usage or configuration error or no case could run, 130/143 interrupted by SIGINT/SIGTERM.\n\nFlags:\n")
 		fs.PrintDefaults()
 	}
@@ -222,14 +222,4 @@ func flagValue(args []string, name string) string {
 		}
 	}
 	return ""
-}
-
-// checkNames lists the checks for the usage text.
-func checkNames() string {
-	names := conformance.CheckNames()
-	out := make([]string, len(names))
-	for i, n := range names {
-		out[i] = string(n)
-	}
-	return strings.Join(out, ", ")
 }
