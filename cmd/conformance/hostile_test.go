@@ -249,6 +249,7 @@ func TestHostileBigTargets(t *testing.T) {
 		raw   func(net.Conn)
 		h     http.HandlerFunc
 		wants []string // response_received texts; none: the answers are judged
+		fails string   // with no wants: a check every case that ran fails
 	}{
 		{name: "10 MB of response headers", raw: headerAnswer(big), wants: []string{"header block exceeds 65536 bytes"}},
 		{name: "100k small headers", raw: headerAnswer(many.Bytes()), wants: []string{"header block exceeds 65536 bytes"}},
@@ -264,7 +265,7 @@ func TestHostileBigTargets(t *testing.T) {
 			w.Header().Set("Content-Type", "application/json")
 			w.Header().Set("Content-Encoding", "gzip")
 			w.Write(bomb)
-		}},
+		}, fails: "content_encoding_conformance"},
 		{name: "JSON number of 1 MB digits", h: func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.Write(digits)
@@ -283,6 +284,11 @@ func TestHostileBigTargets(t *testing.T) {
 			r.check(t, expect{code: 1, within: 60 * time.Second, rss: budget})
 			if len(tc.wants) > 0 {
 				failedWith(t, r, tc.wants...)
+			}
+			for _, c := range r.cases() {
+				if tc.fails != "" && c.State != reports.Skipped && c.Checks[tc.fails] != "failed" {
+					t.Errorf("case %s: %s is %q, want failed", c.ID, tc.fails, c.Checks[tc.fails])
+				}
 			}
 		})
 	}
@@ -495,4 +501,12 @@ func TestHostileSettingsExit2(t *testing.T) {
 	if n := hits.Load(); n != 0 {
 		t.Errorf("%d requests were sent by runs with invalid settings", n)
 	}
+}
+
+// cases are the report's cases, none when the run wrote no report (check has said so).
+func (r hostileRun) cases() []reports.Case {
+	if r.report == nil {
+		return nil
+	}
+	return r.report.Cases
 }
