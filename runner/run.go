@@ -262,10 +262,15 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 		return 2, UsageError{fmt.Errorf("no case can run, all %d are skipped: %s", len(plan.Cases), skipReasons(report))}
 	}
 	fmt.Fprintf(cfg.Out, "conformance run against %s: %d cases (seed %d, profile %s)\n", plan.session.redact.text(plan.Target), len(plan.Cases), cfg.Seed, cfg.Profile)
+	// Ginkgo watches SIGINT and SIGTERM too and may end the suite before the caller's
+	// handler has cancelled ctx: either one stops the sending.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	plan.Start(ctx)
 
 	var mu sync.Mutex
 	verdicts := map[string]conformance.Verdict{}
+	ended := false // a spec Ginkgo abandoned on interruption may report after the suite
 	suite := conformance.Suite{
 		Cases: plan.Cases,
 		Gate:  cfg.Profile,
@@ -273,11 +278,22 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 		Report: func(v conformance.Verdict) {
 			mu.Lock()
 			defer mu.Unlock()
+			if ended {
+				return
+			}
 			verdicts[v.Planned.Case.ID] = v
 			printLive(cfg.Out, v, cfg.Profile, plan.session.redact)
 		},
 	}
-	if err := runGinkgo(ctx, suite, cfg.ReportDir, plan.session.redact); err != nil {
+	interrupted, err := runGinkgo(ctx, suite, cfg.ReportDir, plan.session.redact)
+	if interrupted {
+		stop()
+	}
+	plan.session.wait()
+	mu.Lock()
+	ended = true
+	mu.Unlock()
+	if err != nil {
 		return 2, err
 	}
 	restored := plan.Finish()
@@ -354,13 +370,19 @@ func skipCounts(r *reports.Report) ([]string, map[string]int) {
 // runGinkgo runs the suite in this process. Ginkgo's own console output goes to
 // ginkgo-output.txt in the report directory, redacted like every other output (a target can
 // echo a credential into a failure message); the live lines and the summary are the runner's.
-func runGinkgo(ctx context.Context, suite conformance.Suite, dir string, red *redactor) error {
+func runGinkgo(ctx context.Context, suite conformance.Suite, dir string, red *redactor) (interrupted bool, err error) {
 	var log bytes.Buffer
 	formatter.ColorableStdOut = &log
 	suite.Define()
+	ginkgo.ReportAfterSuite("interruption", func(r ginkgo.Report) {
+		for _, why := range r.SpecialSuiteFailureReasons { // "Interrupted by User", "Suite Timeout Elapsed"
+			interrupted = interrupted || strings.Contains(why, "Interrupted") || strings.Contains(why, "Timeout")
+		}
+	})
 	suiteConfig, reporterConfig := ginkgo.GinkgoConfiguration()
 	suiteConfig.LabelFilter = "" // the plan already holds only the selected cases
 	suiteConfig.RandomizeAllSpecs = false
+	suiteConfig.Timeout = suiteTimeout // Ginkgo's default hour would end a long run
 	if deadline, ok := ctx.Deadline(); ok {
 		suiteConfig.Timeout = time.Until(deadline)
 	}
@@ -368,10 +390,14 @@ func runGinkgo(ctx context.Context, suite conformance.Suite, dir string, red *re
 	reporterConfig.Succinct = true
 	ginkgo.RunSpecs(failer{}, "conformance", suiteConfig, reporterConfig)
 	if err := reports.WriteFile(dir, "ginkgo-output.txt", []byte(red.text(log.String()))); err != nil {
-		return UsageError{fmt.Errorf("--report-dir: %w", err)}
+		return interrupted, UsageError{fmt.Errorf("--report-dir: %w", err)}
 	}
-	return nil
+	return interrupted, nil
 }
+
+// suiteTimeout is Ginkgo's suite timeout when ctx sets none: the run's length is bounded by
+// its cases and --timeout, not by Ginkgo.
+const suiteTimeout = 1000 * time.Hour
 
 // failer is the testing.T stand-in RunSpecs wants outside `go test`; the runner reads the
 // verdicts itself, so a failed suite needs no further signal here.

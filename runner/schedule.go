@@ -42,7 +42,9 @@ func (s *session) Start(ctx context.Context, cases []*conformance.Planned) {
 		}
 		independent = append(independent, p)
 	}
+	s.sent = make(chan struct{})
 	go func() {
+		defer close(s.sent)
 		work := make(chan *conformance.Planned)
 		var wg sync.WaitGroup
 		for range s.cfg.Parallel {
@@ -87,6 +89,14 @@ func (s *session) complete(ctx context.Context, p *conformance.Planned) {
 	s.coverage.Observe(x) // before Trim: coverage reads whole bodies
 	x.Trim(evidenceLimit)
 	f.v = conformance.Verdict{Planned: p, Exchange: x, Result: res}
+}
+
+// wait returns once every case Start took is sent and judged, or given up: nothing of the
+// run is in flight any more, so restoring cannot race a late case.
+func (s *session) wait() {
+	if s.sent != nil {
+		<-s.sent
+	}
 }
 
 // NotRunInterrupted is the skip reason of a case the run never sent because it was interrupted.

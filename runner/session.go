@@ -52,6 +52,7 @@ type session struct {
 
 	mu      sync.Mutex
 	results map[string]*future // case ID → its verdict, see schedule.go
+	sent    chan struct{}      // closed once Start has sent or given up every case
 }
 
 func newSession(cfg Config, creds credentials.Set, set *specs.Set, targets map[string]string) (*session, error) {

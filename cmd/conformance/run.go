@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/conformance-suite/conformance/conformance"
 	"github.com/conformance-suite/conformance/credentials"
@@ -72,11 +73,13 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(signals)
 	var caught atomic.Value
+	handled := make(chan struct{})
 	go func() {
 		if sig, ok := <-signals; ok {
 			caught.Store(sig)
-			fmt.Fprintf(stderr, "conformance run: %v: sending no more cases; finishing those in flight, restoring, writing the reports\n", sig)
 			cancel()
+			close(handled)
+			fmt.Fprintf(stderr, "conformance run: %v: sending no more cases; finishing those in flight, restoring, writing the reports\n", sig)
 		}
 	}()
 	if cfg.Embedded() {
@@ -97,6 +100,13 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	code, err := runner.Run(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "conformance run: %v\n", err)
+	}
+	if code == runner.ExitInterrupted {
+		// Ginkgo sees the signal too and may end the run before this handler has run.
+		select {
+		case <-handled:
+		case <-time.After(time.Second):
+		}
 	}
 	if code == runner.ExitInterrupted && caught.Load() == syscall.SIGTERM {
 		code = 143 // 128 + SIGTERM, as a shell reports a process the signal ended
