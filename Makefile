@@ -4,10 +4,14 @@ BIN     := bin/conformance
 PKGS    := ./...
 FUZZTIME ?= 30s
 
-.PHONY: conformance test bench lint fuzz serve build clean
+.PHONY: conformance test bench bench-scale lint fuzz serve build image clean
+
+# REVISION stamps `conformance --version` with the git revision the binary is built from:
+# GOFLAGS=-buildvcs=false (CI's) leaves the build info without one. Empty without git.
+REVISION ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
 
 build:
-	$(GO) build -o $(BIN) ./cmd/conformance
+	$(GO) build $(if $(REVISION),-ldflags "-X main.revision=$(REVISION)") -o $(BIN) ./cmd/conformance
 
 ## conformance: run every fixture against the built-in reference target and print the summary.
 conformance: build
@@ -18,6 +22,14 @@ conformance: build
 test: lint
 	$(GO) test -race -count=1 $(PKGS)
 	cd interop && $(GO) vet ./... && $(GO) test -count=1 ./...
+	cd deploy && $(GO) vet ./... && $(GO) test -count=1 ./... && $(GO) tool actionlint ../.github/workflows/conformance.yml
+
+## image: the OCI image of the static binary, built on no base image (deploy/image): a tarball
+## for docker load / podman load and an OCI layout, both under bin/.
+image:
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/conformance-static ./cmd/conformance
+	cd deploy && $(GO) run ./cmd/conformance-image -binary ../bin/conformance-static \
+	  -tarball ../bin/conformance-image.tar -oci-layout ../bin/conformance-oci
 
 ## bench: benchmarks (the reference target on one core; response validation; spec loading).
 bench: build
@@ -47,3 +59,8 @@ serve: build
 
 clean:
 	rm -rf bin conformance-report
+
+## bench-scale: spec load, planning, run, report writing and peak RSS for 10, 100 and 1,000
+## synthetic operations of one provider, each size in a process of its own (runner/scale_test.go).
+bench-scale:
+	CONFORMANCE_BENCH_SCALE=1 $(GO) test -run '^$$' -bench '^BenchmarkScale$$' -benchtime 1x -timeout 30m ./runner/

@@ -1,6 +1,8 @@
 package conformance
 
 import (
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -94,4 +96,41 @@ func testOperation(t *testing.T, id string) *specs.Operation {
 		t.Fatalf("no operation %s", id)
 	}
 	return op
+}
+
+// FuzzDecodeJSON holds the fast decoder to encoding/json: the same value for every body
+// encoding/json accepts, an error for every body it refuses.
+func FuzzDecodeJSON(f *testing.F) {
+	for _, s := range []string{`{"a":1,"b":[true,false,null,"x"],"a":2}`, `[]`, `{}`, ` -0.5e+3 `, `"\u00e9\ud800"`,
+		"\"\xff\"", `01`, `[[2e400]]`, `1.`, `1e999`, `{"a" 1}`, `[1,]`, `{"é":"ü"}`, `[[[[]]]]`, "\t\n\r 7", `nul`, `{"a":{}}x`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, err := decodeJSON(b)
+		var want any
+		wantErr := json.Unmarshal(b, &want)
+		switch {
+		case len(b) == 0:
+			if err == nil {
+				t.Fatal("an empty body decoded")
+			}
+		case (err == nil) != (wantErr == nil):
+			t.Fatalf("decodeJSON error %v, encoding/json error %v", err, wantErr)
+		case err != nil && err.Error() != "invalid JSON: "+wantErr.Error():
+			t.Fatalf("error %q, encoding/json's %q", err, wantErr)
+		case err == nil && !reflect.DeepEqual(got, want):
+			t.Fatalf("decoded %#v, encoding/json %#v", got, want)
+		}
+	})
+}
+
+func TestDecodeJSONDepth(t *testing.T) {
+	for _, n := range []int{10000, 10001} {
+		b := []byte(strings.Repeat("[", n) + strings.Repeat("]", n))
+		_, err := decodeJSON(b)
+		var want any
+		if wantErr := json.Unmarshal(b, &want); (err == nil) != (wantErr == nil) {
+			t.Fatalf("%d nested arrays: error %v, encoding/json's %v", n, err, wantErr)
+		}
+	}
 }

@@ -8,8 +8,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 
 	"github.com/conformance-suite/conformance/conformance"
-	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
+	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/runner"
 	"github.com/conformance-suite/conformance/specs"
 )
@@ -20,7 +20,7 @@ import (
 func TestConformance(t *testing.T) {
 	cfg := runner.DefaultConfig()
 	cfg.Target = os.Getenv("CONFORMANCE_TARGET")
-	cfg.Credentials = credentials.FromEnv(os.LookupEnv)
+	cfg.Credentials = providers.FromEnv(os.LookupEnv)
 	if cfg.Target == "" {
 		set, err := specs.Load()
 		if err != nil {

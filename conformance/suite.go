@@ -40,12 +40,18 @@ func Labels(c *fixtures.Case, op *specs.Operation) []string {
 // Verdict is what happened to one planned case.
 type Verdict struct {
 	Planned *Planned
-	// Exchange is the evidence, its bodies trimmed once judged; nil when skipped.
+	// Exchange is the evidence, its bodies trimmed once judged; nil when skipped, except for
+	// a throttled case, whose last answer it is.
 	Exchange *Exchange
 	Result   Result
 	Skipped  bool
 	// Reason is why a skipped case did not run.
 	Reason string
+	// Throttled marks a skipped case whose every attempt the target throttled (HTTP 429 or the
+	// provider's throttling code): not a broken contract, and not a pass either.
+	Throttled bool
+	// Retries counts the times the case was sent again after a throttled answer.
+	Retries int
 }
 
 // Suite is the Ginkgo suite over a plan of cases. Judge returns a case's verdict, waiting

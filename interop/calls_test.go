@@ -6,6 +6,9 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
+
 	openapiutil "github.com/alibabacloud-go/darabonba-openapi/v2/utils"
 	"github.com/alibabacloud-go/tea/dara"
 	"github.com/aliyun/alibaba-cloud-sdk-go/sdk/requests"
@@ -54,7 +57,7 @@ func sdkCalls() []sdkCall {
 			check: func(t *testing.T, c *sdkClients, answer any) {
 				r := answer.(*appmodel.InitializeTenantResponse)
 				wantStatus(t, r.HttpStatusCode, http.StatusOK)
-				wantField(t, "project_id", r.ProjectId, c.creds.HuaweiProjectID)
+				wantField(t, "project_id", r.ProjectId, c.creds.Get(huaweicloud.ProjectID))
 				wantField(t, "service_status", r.ServiceStatus, "active")
 			},
 		},
@@ -91,14 +94,14 @@ func sdkCalls() []sdkCall {
 		{
 			name: "alibaba V1 GetUserActiveTenant", scheme: alibabaV1, operation: "GetUserActiveTenant",
 			send: func(c *sdkClients) (any, error) {
-				return c.alibabaV1.GetUserActiveTenant(v1Request(c, c.creds.AlibabaTid, nil))
+				return c.alibabaV1.GetUserActiveTenant(v1Request(c, c.creds.Get(alibabacloud.Tid), nil))
 			},
 			check: checkV1Tenant,
 		},
 		{
 			name: "alibaba V1 GetUserActiveTenant by GET", scheme: alibabaV1, operation: "GetUserActiveTenantByGet",
 			send: func(c *sdkClients) (any, error) {
-				req := v1Request(c, c.creds.AlibabaTid, nil)
+				req := v1Request(c, c.creds.Get(alibabacloud.Tid), nil)
 				req.Method = requests.GET
 				return c.alibabaV1.GetUserActiveTenant(req)
 			},
@@ -120,14 +123,14 @@ func sdkCalls() []sdkCall {
 		{
 			name: "alibaba V1 GetUserActiveTenant odd query values", scheme: alibabaV1, operation: "GetUserActiveTenant",
 			send: func(c *sdkClients) (any, error) {
-				return c.alibabaV1.GetUserActiveTenant(v1Request(c, c.creds.AlibabaTid, oddQuery))
+				return c.alibabaV1.GetUserActiveTenant(v1Request(c, c.creds.Get(alibabacloud.Tid), oddQuery))
 			},
 			check: checkV1Tenant,
 		},
 		{
 			name: "alibaba V3 CallApi GetUserActiveTenant", scheme: alibabaV3, operation: "GetUserActiveTenant",
 			send: func(c *sdkClients) (any, error) {
-				return v3Call(c, c.creds.AlibabaTid, nil)
+				return v3Call(c, c.creds.Get(alibabacloud.Tid), nil)
 			},
 			check: checkV3Tenant,
 		},
@@ -147,7 +150,7 @@ func sdkCalls() []sdkCall {
 		{
 			name: "alibaba V3 CallApi GetUserActiveTenant odd query values", scheme: alibabaV3, operation: "GetUserActiveTenant",
 			send: func(c *sdkClients) (any, error) {
-				return v3Call(c, c.creds.AlibabaTid, oddQuery)
+				return v3Call(c, c.creds.Get(alibabacloud.Tid), oddQuery)
 			},
 			check: checkV3Tenant,
 		},
@@ -189,16 +192,16 @@ func v3Call(c *sdkClients, tid string, extra map[string]string) (map[string]any,
 
 // unknownTid is a tenant id the target does not know.
 func unknownTid(c *sdkClients) string {
-	tid, _ := strconv.ParseInt(c.creds.AlibabaTid, 10, 64)
+	tid, _ := strconv.ParseInt(c.creds.Get(alibabacloud.Tid), 10, 64)
 	return strconv.FormatInt(tid+1, 10)
 }
 
 func checkV1Tenant(t *testing.T, c *sdkClients, answer any) {
 	r := answer.(*dms.GetUserActiveTenantResponse)
 	wantStatus(t, r.GetHttpStatus(), http.StatusOK)
-	if !r.Success || strconv.FormatInt(r.Tenant.Tid, 10) != c.creds.AlibabaTid || r.Tenant.Status != "ACTIVE" || r.RequestId == "" {
+	if !r.Success || strconv.FormatInt(r.Tenant.Tid, 10) != c.creds.Get(alibabacloud.Tid) || r.Tenant.Status != "ACTIVE" || r.RequestId == "" {
 		t.Errorf("decoded Success %v, Tenant %+v, RequestId %q; want true, Tid %s, ACTIVE, a RequestId (body %s)",
-			r.Success, r.Tenant, r.RequestId, c.creds.AlibabaTid, r.GetHttpContentString())
+			r.Success, r.Tenant, r.RequestId, c.creds.Get(alibabacloud.Tid), r.GetHttpContentString())
 	}
 }
 
@@ -206,8 +209,8 @@ func checkV3Tenant(t *testing.T, c *sdkClients, answer any) {
 	status, body := v3Answer(t, answer)
 	wantStatus(t, status, http.StatusOK)
 	tenant, _ := body["Tenant"].(map[string]any)
-	if body["Success"] != true || fmt.Sprint(tenant["Tid"]) != c.creds.AlibabaTid || tenant["Status"] != "ACTIVE" {
-		t.Errorf("decoded Success %v, Tenant %v; want true, Tid %s, ACTIVE", body["Success"], tenant, c.creds.AlibabaTid)
+	if body["Success"] != true || fmt.Sprint(tenant["Tid"]) != c.creds.Get(alibabacloud.Tid) || tenant["Status"] != "ACTIVE" {
+		t.Errorf("decoded Success %v, Tenant %v; want true, Tid %s, ACTIVE", body["Success"], tenant, c.creds.Get(alibabacloud.Tid))
 	}
 }
 

@@ -15,7 +15,9 @@ import (
 	workspace "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/workspace/v2"
 	workspaceapp "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/workspaceapp/v1"
 
-	"github.com/conformance-suite/conformance/credentials"
+	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
 )
 
 // aliRegion is the region the Alibaba clients are created for. The endpoint is always set
@@ -26,7 +28,7 @@ const aliRegion = "cn-hangzhou"
 // for a private endpoint: the endpoint and credentials given explicitly, no retries, a timeout,
 // and, here, a transport that can reach loopback only.
 type sdkClients struct {
-	creds credentials.Set
+	creds providers.Credentials
 	// host is the target's host:port, which the Alibaba clients take as their domain.
 	host string
 
@@ -37,14 +39,14 @@ type sdkClients struct {
 }
 
 // newSDKClients builds every client against tg, signing with creds.
-func newSDKClients(t *testing.T, tg *target, creds credentials.Set) *sdkClients {
+func newSDKClients(t *testing.T, tg *target, creds providers.Credentials) *sdkClients {
 	t.Helper()
 	c := &sdkClients{creds: creds, host: tg.Host()}
 
 	hwCred, err := basic.NewCredentialsBuilder().
-		WithAk(creds.HuaweiAccessKey).
-		WithSk(creds.HuaweiSecretKey).
-		WithProjectId(creds.HuaweiProjectID). // without it the SDK asks IAM for the project
+		WithAk(creds.Get(huaweicloud.AccessKey)).
+		WithSk(creds.Get(huaweicloud.SecretKey)).
+		WithProjectId(creds.Get(huaweicloud.ProjectID)). // without it the SDK asks IAM for the project
 		SafeBuild()
 	if err != nil {
 		t.Fatalf("huawei credentials: %v", err)
@@ -71,7 +73,7 @@ func newSDKClients(t *testing.T, tg *target, creds credentials.Set) *sdkClients 
 		WithTimeout(callTimeout)
 	v1Config.Transport = loopbackRoundTripper{loopbackTransport()}
 	c.alibabaV1, err = dms.NewClientWithOptions(aliRegion, v1Config,
-		alicreds.NewAccessKeyCredential(creds.AlibabaKeyID, creds.AlibabaKeySecret))
+		alicreds.NewAccessKeyCredential(creds.Get(alibabacloud.KeyID), creds.Get(alibabacloud.KeySecret)))
 	if err != nil {
 		t.Fatalf("alibaba V1 client: %v", err)
 	}
@@ -79,8 +81,8 @@ func newSDKClients(t *testing.T, tg *target, creds credentials.Set) *sdkClients 
 
 	timeoutMS := int(callTimeout.Milliseconds())
 	c.alibabaV3, err = openapi.NewClient(&openapiutil.Config{
-		AccessKeyId:     dara.String(creds.AlibabaKeyID),
-		AccessKeySecret: dara.String(creds.AlibabaKeySecret),
+		AccessKeyId:     dara.String(creds.Get(alibabacloud.KeyID)),
+		AccessKeySecret: dara.String(creds.Get(alibabacloud.KeySecret)),
 		Endpoint:        dara.String(tg.Host()),
 		Protocol:        dara.String("HTTP"),
 		RegionId:        dara.String(aliRegion),

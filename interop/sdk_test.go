@@ -3,15 +3,15 @@ package interop_test
 import (
 	"testing"
 
-	"github.com/conformance-suite/conformance/credentials"
+	"github.com/conformance-suite/conformance/providers"
 )
 
 // TestSDKCallsSucceed makes every call of sdkCalls with the official SDKs against the
 // reference target: each must succeed, decode the answer the operation promises, and take
 // exactly one request (no retries, no endpoint or credential discovery).
 func TestSDKCallsSucceed(t *testing.T) {
-	tg := startTarget(t, credentials.Defaults())
-	c := newSDKClients(t, tg, credentials.Defaults())
+	tg := startTarget(t, providers.Defaults())
+	c := newSDKClients(t, tg, providers.Defaults())
 	for _, call := range sdkCalls() {
 		t.Run(call.name, func(t *testing.T) {
 			answer, err := call.send(c)

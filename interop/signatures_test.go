@@ -9,7 +9,9 @@ import (
 	hwsigner "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
 	hwrequest "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 
-	"github.com/conformance-suite/conformance/credentials"
+	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
 	"github.com/conformance-suite/conformance/signing"
 )
 
@@ -18,7 +20,7 @@ import (
 // used, and demands the SDK's signature byte for byte: the Authorization header for Huawei
 // and Alibaba V3, the Signature parameter and the whole query for Alibaba V1.
 func TestSignersReproduceSDKSignatures(t *testing.T) {
-	creds := credentials.Defaults()
+	creds := providers.Defaults()
 	tg := startTarget(t, creds)
 	c := newSDKClients(t, tg, creds)
 	for _, call := range sdkCalls() {
@@ -38,24 +40,24 @@ func TestSignersReproduceSDKSignatures(t *testing.T) {
 }
 
 // resign re-signs a recorded request with the suite's signer for its scheme and compares.
-var resign = map[string]func(t *testing.T, creds credentials.Set, e exchange){
-	huaweiAKSK: func(t *testing.T, creds credentials.Set, e exchange) {
+var resign = map[string]func(t *testing.T, creds providers.Credentials, e exchange){
+	huaweiAKSK: func(t *testing.T, creds providers.Credentials, e exchange) {
 		r := asSent(e)
 		want := r.Header.Get("Authorization")
 		r.Header.Del("Authorization")
 		date := mustParse(t, "20060102T150405Z", r.Header.Get("X-Sdk-Date"))
-		s := signing.Huawei{AccessKey: creds.HuaweiAccessKey, SecretKey: creds.HuaweiSecretKey, Now: fixed(date)}
+		s := signing.Huawei{AccessKey: creds.Get(huaweicloud.AccessKey), SecretKey: creds.Get(huaweicloud.SecretKey), Now: fixed(date)}
 		if err := s.Sign(r, e.body); err != nil {
 			t.Fatalf("signing.Huawei.Sign: %v", err)
 		}
 		same(t, e, "Authorization", r.Header.Get("Authorization"), want)
 	},
-	alibabaV1: func(t *testing.T, creds credentials.Set, e exchange) {
+	alibabaV1: func(t *testing.T, creds providers.Credentials, e exchange) {
 		r := asSent(e)
 		q := r.URL.Query()
 		wantQuery, wantSig := r.URL.RawQuery, q.Get("Signature")
 		s := signing.AlibabaV1{
-			AccessKeyID: creds.AlibabaKeyID, Secret: creds.AlibabaKeySecret,
+			AccessKeyID: creds.Get(alibabacloud.KeyID), Secret: creds.Get(alibabacloud.KeySecret),
 			Now:   fixed(mustParse(t, time.RFC3339, q.Get("Timestamp"))),
 			Nonce: func() string { return q.Get("SignatureNonce") },
 		}
@@ -65,14 +67,14 @@ var resign = map[string]func(t *testing.T, creds credentials.Set, e exchange){
 		same(t, e, "Signature", r.URL.Query().Get("Signature"), wantSig)
 		same(t, e, "query", r.URL.RawQuery, wantQuery)
 	},
-	alibabaV3: func(t *testing.T, creds credentials.Set, e exchange) {
+	alibabaV3: func(t *testing.T, creds providers.Credentials, e exchange) {
 		r := asSent(e)
 		want := r.Header.Get("Authorization")
 		r.Header.Del("Authorization")
 		// x-acs-date and x-acs-signature-nonce are in the copy: Sign keeps them, as the SDK
 		// keeps values the caller set. A clock or nonce read would be a bug.
 		s := signing.AlibabaV3{
-			AccessKeyID: creds.AlibabaKeyID, Secret: creds.AlibabaKeySecret,
+			AccessKeyID: creds.Get(alibabacloud.KeyID), Secret: creds.Get(alibabacloud.KeySecret),
 			Now: func() time.Time {
 				t.Error("AlibabaV3.Sign read the clock although x-acs-date was set")
 				return time.Time{}
@@ -124,7 +126,7 @@ func fixed(v time.Time) func() time.Time { return func() time.Time { return v } 
 // puts on the wire.
 func TestHuaweiSignerMatchesSDKSigner(t *testing.T) {
 	const date = "20060102T150405Z"
-	creds := credentials.Defaults()
+	creds := providers.Defaults()
 	cases := []struct {
 		name, method, path string
 		query              map[string]any
@@ -140,8 +142,8 @@ func TestHuaweiSignerMatchesSDKSigner(t *testing.T) {
 			header: map[string]string{"TEST_UNDERSCORE": "TEST_VALUE", "Content-Type": "application/json"},
 			body:   &struct{ Name string }{"test"}},
 		// The shape of the Workspace calls, with the headers the clients add.
-		{name: "workspace PUT with project header", method: "PUT", path: "/v2/" + creds.HuaweiProjectID + "/tenant-configs",
-			header: map[string]string{"Content-Type": "application/json", "X-Project-Id": creds.HuaweiProjectID, "User-Agent": "huaweicloud-usdk-go/3.0"},
+		{name: "workspace PUT with project header", method: "PUT", path: "/v2/" + creds.Get(huaweicloud.ProjectID) + "/tenant-configs",
+			header: map[string]string{"Content-Type": "application/json", "X-Project-Id": creds.Get(huaweicloud.ProjectID), "User-Agent": "huaweicloud-usdk-go/3.0"},
 			body:   map[string]any{"function_config": map[string]any{"status": "ON"}}},
 		{name: "reserved characters, repeated and empty query values", method: "GET", path: "/v2/p/tenant-configs/",
 			query: map[string]any{"multi": []string{"b", "a", "c d"}, "q": "一 (&=?!#%.*)~+", "empty": ""}},
@@ -167,7 +169,7 @@ func TestHuaweiSignerMatchesSDKSigner(t *testing.T) {
 				b.WithBody("body", c.body)
 			}
 			req := b.Build()
-			out, err := hwsigner.Signer{}.Sign(req, creds.HuaweiAccessKey, creds.HuaweiSecretKey)
+			out, err := hwsigner.Signer{}.Sign(req, creds.Get(huaweicloud.AccessKey), creds.Get(huaweicloud.SecretKey))
 			if err != nil {
 				t.Fatalf("the SDK's signer: %v", err)
 			}
@@ -179,7 +181,7 @@ func TestHuaweiSignerMatchesSDKSigner(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			s := signing.Huawei{AccessKey: creds.HuaweiAccessKey, SecretKey: creds.HuaweiSecretKey,
+			s := signing.Huawei{AccessKey: creds.Get(huaweicloud.AccessKey), SecretKey: creds.Get(huaweicloud.SecretKey),
 				Now: fixed(mustParse(t, "20060102T150405Z", date))}
 			if err := s.Sign(wire, body.Bytes()); err != nil {
 				t.Fatalf("signing.Huawei.Sign: %v", err)

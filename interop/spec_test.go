@@ -9,7 +9,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
-	"github.com/conformance-suite/conformance/credentials"
+	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/specs"
 )
 
@@ -23,8 +23,8 @@ func TestSDKRequestsConformToSpecs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tg := startTarget(t, credentials.Defaults())
-	c := newSDKClients(t, tg, credentials.Defaults())
+	tg := startTarget(t, providers.Defaults())
+	c := newSDKClients(t, tg, providers.Defaults())
 	for _, call := range sdkCalls() {
 		t.Run(call.name, func(t *testing.T) {
 			op, ok := set.Operation(call.operation)
@@ -125,8 +125,8 @@ func TestSpecValidationRejectsBrokenSDKRequests(t *testing.T) {
 		"GetUserActiveTenant":      breakTid,
 		"GetUserActiveTenantByGet": breakTid,
 	}
-	tg := startTarget(t, credentials.Defaults())
-	c := newSDKClients(t, tg, credentials.Defaults())
+	tg := startTarget(t, providers.Defaults())
+	c := newSDKClients(t, tg, providers.Defaults())
 	for _, call := range sdkCalls() {
 		t.Run(call.name, func(t *testing.T) {
 			op, ok := set.Operation(call.operation)

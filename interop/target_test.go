@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
+	"github.com/conformance-suite/conformance/providers"
 )
 
 // callTimeout bounds every HTTP exchange of these tests; the target answers in microseconds.
@@ -53,7 +53,7 @@ func (e exchange) String() string { return e.method + " " + e.requestURI }
 
 // startTarget starts the reference target accepting creds, and the recording proxy in front
 // of it; both stop when the test ends.
-func startTarget(t *testing.T, creds credentials.Set) *target {
+func startTarget(t *testing.T, creds providers.Credentials) *target {
 	t.Helper()
 	srv, err := mock.Start("127.0.0.1:0", mock.Options{Credentials: creds})
 	if err != nil {

@@ -9,7 +9,9 @@ import (
 	alierrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
-	"github.com/conformance-suite/conformance/credentials"
+	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
 )
 
 // TestWrongSecretIsRefused makes every call of sdkCalls against a reference target that holds
@@ -17,11 +19,11 @@ import (
 // error, as the SDK reports it, which shows that the target's verifiers check the signature
 // rather than its presence.
 func TestWrongSecretIsRefused(t *testing.T) {
-	held := credentials.Defaults()
-	held.HuaweiSecretKey = "not-the-secret-the-client-has"
-	held.AlibabaKeySecret = "not-the-secret-the-client-has"
+	held := providers.Defaults()
+	held[huaweicloud.SecretKey.Env] = "not-the-secret-the-client-has"
+	held[alibabacloud.KeySecret.Env] = "not-the-secret-the-client-has"
 	tg := startTarget(t, held)
-	c := newSDKClients(t, tg, credentials.Defaults())
+	c := newSDKClients(t, tg, providers.Defaults())
 	for _, call := range sdkCalls() {
 		t.Run(call.name, func(t *testing.T) {
 			_, err := call.send(c)

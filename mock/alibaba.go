@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
+
 	"github.com/conformance-suite/conformance/signing"
 	"github.com/conformance-suite/conformance/specs"
 )
@@ -39,11 +41,11 @@ func (a alibaba) authenticate(r *http.Request, body []byte) *apiError {
 	forbidden := false
 	secretFor := func(id string) (string, bool) {
 		switch {
-		case subtle.ConstantTimeCompare([]byte(id), []byte(a.m.creds.AlibabaKeyID)) == 1:
-			return a.m.creds.AlibabaKeySecret, true
-		case subtle.ConstantTimeCompare([]byte(id), []byte(a.m.creds.AlibabaForbiddenKeyID)) == 1:
+		case subtle.ConstantTimeCompare([]byte(id), []byte(a.m.creds.Get(alibabacloud.KeyID))) == 1:
+			return a.m.creds.Get(alibabacloud.KeySecret), true
+		case subtle.ConstantTimeCompare([]byte(id), []byte(a.m.creds.Get(alibabacloud.ForbiddenKeyID))) == 1:
 			forbidden = true
-			return a.m.creds.AlibabaForbiddenKeySecret, true
+			return a.m.creds.Get(alibabacloud.ForbiddenKeySecret), true
 		}
 		return "", false
 	}

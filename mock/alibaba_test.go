@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
+
 	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/signing"
 )
@@ -14,10 +16,10 @@ import (
 func alibabaSigned(v3 bool, id, secret string, skew time.Duration) auth {
 	return func(tg *target, r *http.Request, body []byte) error {
 		if id == "" {
-			id = tg.creds.AlibabaKeyID
+			id = tg.creds.Get(alibabacloud.KeyID)
 		}
 		if secret == "" {
-			secret = tg.creds.AlibabaKeySecret
+			secret = tg.creds.Get(alibabacloud.KeySecret)
 		}
 		now := func() time.Time { return tg.now().Add(skew) }
 		if v3 {
@@ -35,7 +37,7 @@ const formType = "application/x-www-form-urlencoded"
 
 func TestAlibabaEndpoints(t *testing.T) {
 	tg := newTarget(t, mock.Options{})
-	tid := map[string]string{"Tid": tg.creds.AlibabaTid}
+	tid := map[string]string{"Tid": tg.creds.Get(alibabacloud.Tid)}
 	const op, byGet = "GetUserActiveTenant", "GetUserActiveTenantByGet"
 	runCases(t, tg, []endpointCase{
 		{name: "the configured tenant", req: req{op: op, query: tid},

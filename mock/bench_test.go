@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
+
 	"github.com/conformance-suite/conformance/mock"
 )
 
@@ -14,7 +16,7 @@ import (
 // with -cpu 1.
 func BenchmarkMock(b *testing.B) {
 	tg := newTarget(b, mock.Options{})
-	url := tg.url + "/v2/" + tg.creds.HuaweiProjectID + "/workspaces/enterprise-id"
+	url := tg.url + "/v2/" + tg.creds.Get(huaweicloud.ProjectID) + "/workspaces/enterprise-id"
 	body := []byte(`{"enterprise_id":"bench"}`)
 	b.ReportAllocs()
 	n := 0
@@ -24,7 +26,7 @@ func BenchmarkMock(b *testing.B) {
 			b.Fatal(err)
 		}
 		r.Header.Set("Content-Type", "application/json")
-		r.Header.Set("X-Auth-Token", tg.creds.HuaweiToken)
+		r.Header.Set("X-Auth-Token", tg.creds.Get(huaweicloud.Token))
 		resp, err := tg.client.Do(r)
 		if err != nil {
 			b.Fatal(err)

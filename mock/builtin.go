@@ -3,7 +3,7 @@ package mock
 import (
 	"fmt"
 
-	"github.com/conformance-suite/conformance/credentials"
+	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/specs"
 )
 
@@ -15,12 +15,16 @@ import (
 // changes asynchronously, as a real management node does (202 + location, then the job), so
 // that the default run exercises the runner's polling; Start's default, synchronous answers
 // are what `conformance serve` and the tests of a target on its own address get.
-func StartBuiltin(configured credentials.Set, set *specs.Set) (*Server, credentials.Set, error) {
-	srv, err := Start("127.0.0.1:0", Options{Credentials: configured.WithDefaults(credentials.Defaults()), Specs: set, AsyncZStack: true})
+func StartBuiltin(configured providers.Credentials, set *specs.Set) (*Server, providers.Credentials, error) {
+	srv, err := Start("127.0.0.1:0", Options{Credentials: configured.WithDefaults(providers.Defaults()), Specs: set, AsyncZStack: true})
 	if err != nil {
-		return nil, credentials.Set{}, fmt.Errorf("starting the built-in reference target: %w", err)
+		return nil, providers.Credentials{}, fmt.Errorf("starting the built-in reference target: %w", err)
 	}
-	client := credentials.Defaults()
-	client.HuaweiToken = ""
+	client := providers.Defaults()
+	for _, v := range providers.Variables() {
+		if v.ClientOmits {
+			delete(client, v.Env)
+		}
+	}
 	return srv, configured.WithDefaults(client), nil
 }

@@ -13,6 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
+	zstackcloud "github.com/conformance-suite/conformance/providers/zstack"
+
 	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/signing"
 )
@@ -30,11 +33,11 @@ func positive(tg *target) map[string]req {
 		"InitializeTenant":         {op: "InitializeTenant", body: `{"service_status":"active"}`},
 		"UpdateTenantConfig":       {op: "UpdateTenantConfig", body: `{"function_config":{"name":"user_prefix","status":"ON"}}`},
 		"UpdateEnterpriseId":       {op: "UpdateEnterpriseId", body: `{"enterprise_id":"huawei"}`},
-		"GetUserActiveTenant":      {op: "GetUserActiveTenant", query: map[string]string{"Tid": tg.creds.AlibabaTid}},
-		"GetUserActiveTenantByGet": {op: "GetUserActiveTenantByGet", query: map[string]string{"Tid": tg.creds.AlibabaTid}},
+		"GetUserActiveTenant":      {op: "GetUserActiveTenant", query: map[string]string{"Tid": tg.creds.Get(alibabacloud.Tid)}},
+		"GetUserActiveTenantByGet": {op: "GetUserActiveTenantByGet", query: map[string]string{"Tid": tg.creds.Get(alibabacloud.Tid)}},
 		"ChangeIAM2ProjectState":   {op: "ChangeIAM2ProjectState", body: `{"changeIAM2ProjectState":{"stateEvent":"enable"}}`},
 		"LogInByAccount": {op: "LogInByAccount", auth: noCredentials,
-			body: `{"logInByAccount":{"accountName":"` + tg.creds.ZStackAccount + `","password":"` + signing.ZStackPasswordHash(tg.creds.ZStackPassword) + `"}}`},
+			body: `{"logInByAccount":{"accountName":"` + tg.creds.Get(zstackcloud.Account) + `","password":"` + signing.ZStackPasswordHash(tg.creds.Get(zstackcloud.Password)) + `"}}`},
 		"GetAPIJobResult": {op: "GetAPIJobResult", path: map[string]string{"uuid": unknownProject}},
 	}
 }
@@ -129,7 +132,7 @@ func faultProofs() map[string]func(t *testing.T, tg *target) {
 			conforms(t, tg, req{op: "UpdateEnterpriseId", body: `{"enterprise_id":"x"}`, auth: noCredentials}, 401)
 		},
 		"success-as-string": func(t *testing.T, tg *target) {
-			for tid, want := range map[string]string{tg.creds.AlibabaTid: "true", "999": "false"} {
+			for tid, want := range map[string]string{tg.creds.Get(alibabacloud.Tid): "true", "999": "false"} {
 				if ex := breaksSpec(t, tg, req{op: "GetUserActiveTenant", query: map[string]string{"Tid": tid}}); ex.json(t)["Success"] != want {
 					t.Errorf("Tid %s: %s, want Success %q", tid, ex.body, want)
 				}

@@ -9,8 +9,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
+	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
 )
 
 // FuzzRequestBody sends arbitrary bodies to the operations with the richest schemas, on the
@@ -41,10 +42,10 @@ func FuzzRequestBody(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	d := credentials.Defaults()
+	d := providers.Defaults()
 	send := func(h http.Handler, path string, body []byte) *httptest.ResponseRecorder {
-		r := httptest.NewRequest(http.MethodPut, "/v2/"+d.HuaweiProjectID+path, bytes.NewReader(body))
-		r.Header.Set("X-Auth-Token", d.HuaweiToken)
+		r := httptest.NewRequest(http.MethodPut, "/v2/"+d.Get(huaweicloud.ProjectID)+path, bytes.NewReader(body))
+		r.Header.Set("X-Auth-Token", d.Get(huaweicloud.Token))
 		r.Header.Set("Content-Type", "application/json")
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)

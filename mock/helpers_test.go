@@ -16,8 +16,11 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
-	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
+	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
+	zstackcloud "github.com/conformance-suite/conformance/providers/zstack"
 	"github.com/conformance-suite/conformance/signing"
 	"github.com/conformance-suite/conformance/specs"
 )
@@ -29,7 +32,7 @@ var loadSpecs = sync.OnceValues(specs.Load)
 type target struct {
 	url    string
 	set    *specs.Set
-	creds  credentials.Set
+	creds  providers.Credentials
 	now    func() time.Time
 	client *http.Client
 	// close stops the server and waits for every handler to return; the test ends with it too.
@@ -59,7 +62,7 @@ func newTarget(t testing.TB, opts mock.Options) *target {
 	return &target{
 		url:    srv.URL,
 		set:    set,
-		creds:  opts.Credentials.WithDefaults(credentials.Defaults()),
+		creds:  opts.Credentials.WithDefaults(providers.Defaults()),
 		now:    now,
 		client: client,
 		close:  srv.Close,
@@ -73,18 +76,18 @@ type auth func(tg *target, r *http.Request, body []byte) error
 // refusals every secured operation must give.
 var (
 	huaweiToken auth = func(tg *target, r *http.Request, _ []byte) error {
-		r.Header.Set("X-Auth-Token", tg.creds.HuaweiToken)
+		r.Header.Set("X-Auth-Token", tg.creds.Get(huaweicloud.Token))
 		return nil
 	}
 	// huaweiAKSK signs as the Huawei Go SDK does: User-Agent and X-Project-Id set first, so
 	// that they are signed, and neither host nor Content-Type.
 	huaweiAKSK auth = func(tg *target, r *http.Request, body []byte) error {
 		r.Header.Set("User-Agent", "huaweicloud-usdk-go/3.0")
-		r.Header.Set("X-Project-Id", tg.creds.HuaweiProjectID)
-		return signing.Huawei{AccessKey: tg.creds.HuaweiAccessKey, SecretKey: tg.creds.HuaweiSecretKey, Now: tg.now}.Sign(r, body)
+		r.Header.Set("X-Project-Id", tg.creds.Get(huaweicloud.ProjectID))
+		return signing.Huawei{AccessKey: tg.creds.Get(huaweicloud.AccessKey), SecretKey: tg.creds.Get(huaweicloud.SecretKey), Now: tg.now}.Sign(r, body)
 	}
 	alibabaV1 auth = func(tg *target, r *http.Request, _ []byte) error {
-		return signing.AlibabaV1{AccessKeyID: tg.creds.AlibabaKeyID, Secret: tg.creds.AlibabaKeySecret, Now: tg.now}.Sign(r)
+		return signing.AlibabaV1{AccessKeyID: tg.creds.Get(alibabacloud.KeyID), Secret: tg.creds.Get(alibabacloud.KeySecret), Now: tg.now}.Sign(r)
 	}
 	// alibabaV3 sends what darabonba-openapi sends: no Action or Version in the query, only the
 	// x-acs-* headers.
@@ -93,10 +96,10 @@ var (
 		q.Del("Action")
 		q.Del("Version")
 		r.URL.RawQuery = q.Encode()
-		return signing.AlibabaV3{AccessKeyID: tg.creds.AlibabaKeyID, Secret: tg.creds.AlibabaKeySecret, Now: tg.now}.Sign(r, body)
+		return signing.AlibabaV3{AccessKeyID: tg.creds.Get(alibabacloud.KeyID), Secret: tg.creds.Get(alibabacloud.KeySecret), Now: tg.now}.Sign(r, body)
 	}
 	zstackSession auth = func(tg *target, r *http.Request, _ []byte) error {
-		signing.ZStackSessionHeaders(r.Header, tg.creds.ZStackSession)
+		signing.ZStackSessionHeaders(r.Header, tg.creds.Get(zstackcloud.Session))
 		return nil
 	}
 	noCredentials auth = func(*target, *http.Request, []byte) error { return nil }
@@ -108,7 +111,7 @@ var (
 			signing.ZStackSessionHeaders(r.Header, "00000000000000000000000000000000")
 			return nil
 		case r.URL.Path == "/":
-			return signing.AlibabaV1{AccessKeyID: tg.creds.AlibabaKeyID, Secret: "not-the-secret", Now: tg.now}.Sign(r)
+			return signing.AlibabaV1{AccessKeyID: tg.creds.Get(alibabacloud.KeyID), Secret: "not-the-secret", Now: tg.now}.Sign(r)
 		default:
 			r.Header.Set("X-Auth-Token", "not-the-token")
 			return nil
@@ -163,7 +166,7 @@ func (tg *target) build(t testing.TB, rq req) (*http.Request, map[string]string)
 	op := tg.op(t, rq.op)
 	params := map[string]string{}
 	path := op.Path
-	for name, def := range map[string]string{"project_id": tg.creds.HuaweiProjectID, "uuid": tg.creds.ZStackProjectUUID} {
+	for name, def := range map[string]string{"project_id": tg.creds.Get(huaweicloud.ProjectID), "uuid": tg.creds.Get(zstackcloud.ProjectUUID)} {
 		if !strings.Contains(path, "{"+name+"}") {
 			continue
 		}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"net/http"
 
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
+
 	"github.com/conformance-suite/conformance/signing"
 	"github.com/conformance-suite/conformance/specs"
 )
@@ -52,7 +54,7 @@ func (h huawei) authenticate(r *http.Request, body []byte) *apiError {
 		return &apiError{status: http.StatusUnauthorized, code: huaweiBadAuth, message: huaweiBadAuthMessage, detail: detail}
 	}
 	if token := r.Header.Get("X-Auth-Token"); token != "" {
-		if subtle.ConstantTimeCompare([]byte(token), []byte(h.m.creds.HuaweiToken)) == 1 {
+		if subtle.ConstantTimeCompare([]byte(token), []byte(h.m.creds.Get(huaweicloud.Token))) == 1 {
 			return nil
 		}
 		return refuse("the X-Auth-Token is not a valid IAM token")
@@ -63,11 +65,11 @@ func (h huawei) authenticate(r *http.Request, body []byte) *apiError {
 	forbidden := false
 	secretFor := func(ak string) (string, bool) {
 		switch {
-		case subtle.ConstantTimeCompare([]byte(ak), []byte(h.m.creds.HuaweiAccessKey)) == 1:
-			return h.m.creds.HuaweiSecretKey, true
-		case subtle.ConstantTimeCompare([]byte(ak), []byte(h.m.creds.HuaweiForbiddenAccessKey)) == 1:
+		case subtle.ConstantTimeCompare([]byte(ak), []byte(h.m.creds.Get(huaweicloud.AccessKey))) == 1:
+			return h.m.creds.Get(huaweicloud.SecretKey), true
+		case subtle.ConstantTimeCompare([]byte(ak), []byte(h.m.creds.Get(huaweicloud.ForbiddenAccessKey))) == 1:
 			forbidden = true
-			return h.m.creds.HuaweiForbiddenSecretKey, true
+			return h.m.creds.Get(huaweicloud.ForbiddenSecretKey), true
 		}
 		return "", false
 	}
@@ -129,7 +131,7 @@ func (h huawei) projectMissing(c *call) reply {
 }
 
 func (h huawei) initializeTenant(c *call) reply {
-	if c.params["project_id"] != h.m.creds.HuaweiProjectID {
+	if c.params["project_id"] != h.m.creds.Get(huaweicloud.ProjectID) {
 		return h.projectMissing(c)
 	}
 	var in struct {
@@ -144,7 +146,7 @@ func (h huawei) initializeTenant(c *call) reply {
 }
 
 func (h huawei) updateTenantConfig(c *call) reply {
-	if c.params["project_id"] != h.m.creds.HuaweiProjectID {
+	if c.params["project_id"] != h.m.creds.Get(huaweicloud.ProjectID) {
 		return h.projectMissing(c)
 	}
 	var in struct {
@@ -158,7 +160,7 @@ func (h huawei) updateTenantConfig(c *call) reply {
 }
 
 func (h huawei) updateEnterpriseID(c *call) reply {
-	if c.params["project_id"] != h.m.creds.HuaweiProjectID {
+	if c.params["project_id"] != h.m.creds.Get(huaweicloud.ProjectID) {
 		return h.projectMissing(c)
 	}
 	// Without validation (a fault) the body may be anything: keep the id only if it is a string.
@@ -176,18 +178,18 @@ func (h huawei) updateEnterpriseID(c *call) reply {
 // a run against a real tenant records them first and restores them at the end.
 
 func (h huawei) listTenantProfile(c *call) reply {
-	if c.params["project_id"] != h.m.creds.HuaweiProjectID {
+	if c.params["project_id"] != h.m.creds.Get(huaweicloud.ProjectID) {
 		return h.projectMissing(c)
 	}
 	return jsonReply(http.StatusOK, huaweiContentType, map[string]string{
-		"project_id":     h.m.creds.HuaweiProjectID,
+		"project_id":     h.m.creds.Get(huaweicloud.ProjectID),
 		"project_name":   "conformance",
 		"service_status": h.m.state.snapshot().ServiceStatus,
 	})
 }
 
 func (h huawei) listTenantConfigs(c *call) reply {
-	if c.params["project_id"] != h.m.creds.HuaweiProjectID {
+	if c.params["project_id"] != h.m.creds.Get(huaweicloud.ProjectID) {
 		return h.projectMissing(c)
 	}
 	configs := h.m.state.snapshot().TenantConfigs
@@ -198,7 +200,7 @@ func (h huawei) listTenantConfigs(c *call) reply {
 }
 
 func (h huawei) listWorkspaces(c *call) reply {
-	if c.params["project_id"] != h.m.creds.HuaweiProjectID {
+	if c.params["project_id"] != h.m.creds.Get(huaweicloud.ProjectID) {
 		return h.projectMissing(c)
 	}
 	return jsonReply(http.StatusOK, huaweiContentType, map[string]string{

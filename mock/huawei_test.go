@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
+
 	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/signing"
 )
@@ -17,18 +19,18 @@ const unknownProject = "00000000000000000000000000000000"
 func huaweiAKSKBy(ak string, skew time.Duration) auth {
 	return func(tg *target, r *http.Request, body []byte) error {
 		if ak == "" {
-			ak = tg.creds.HuaweiAccessKey
+			ak = tg.creds.Get(huaweicloud.AccessKey)
 		}
 		r.Header.Set("User-Agent", "huaweicloud-usdk-go/3.0")
-		r.Header.Set("X-Project-Id", tg.creds.HuaweiProjectID)
+		r.Header.Set("X-Project-Id", tg.creds.Get(huaweicloud.ProjectID))
 		now := func() time.Time { return tg.now().Add(skew) }
-		return signing.Huawei{AccessKey: ak, SecretKey: tg.creds.HuaweiSecretKey, Now: now}.Sign(r, body)
+		return signing.Huawei{AccessKey: ak, SecretKey: tg.creds.Get(huaweicloud.SecretKey), Now: now}.Sign(r, body)
 	}
 }
 
 func TestHuaweiEndpoints(t *testing.T) {
 	tg := newTarget(t, mock.Options{})
-	project := tg.creds.HuaweiProjectID
+	project := tg.creds.Get(huaweicloud.ProjectID)
 	runCases(t, tg, []endpointCase{
 		// InitializeTenant (page 000): 400 in the service's envelope, 401/404 from the gateway.
 		{name: "documented example activates", req: req{op: "InitializeTenant", body: `{"service_status":"active"}`},
@@ -118,13 +120,13 @@ func TestHuaweiUnknownRoute(t *testing.T) {
 	tg := newTarget(t, mock.Options{})
 	sp, _ := tg.set.Service("huaweicloud-workspace")
 	for _, c := range []struct{ method, path string }{
-		{http.MethodDelete, "/v2/" + tg.creds.HuaweiProjectID + "/tenant-configs"}, // known path, other method
-		{http.MethodPut, "/v2/" + tg.creds.HuaweiProjectID + "/no-such-api"},
+		{http.MethodDelete, "/v2/" + tg.creds.Get(huaweicloud.ProjectID) + "/tenant-configs"}, // known path, other method
+		{http.MethodPut, "/v2/" + tg.creds.Get(huaweicloud.ProjectID) + "/no-such-api"},
 		{http.MethodGet, "/no/such/service"},
 	} {
 		t.Run(c.method+" "+c.path, func(t *testing.T) {
 			r, _ := http.NewRequest(c.method, tg.url+c.path, strings.NewReader(`{}`))
-			r.Header.Set("X-Auth-Token", tg.creds.HuaweiToken)
+			r.Header.Set("X-Auth-Token", tg.creds.Get(huaweicloud.Token))
 			ex, err := tg.do(r, nil)
 			if err != nil {
 				t.Fatal(err)

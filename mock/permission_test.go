@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
+
 	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/signing"
 )
@@ -15,11 +18,11 @@ import (
 func huaweiForbidden(secret string) auth {
 	return func(tg *target, r *http.Request, body []byte) error {
 		if secret == "" {
-			secret = tg.creds.HuaweiForbiddenSecretKey
+			secret = tg.creds.Get(huaweicloud.ForbiddenSecretKey)
 		}
 		r.Header.Set("User-Agent", "huaweicloud-usdk-go/3.0")
-		r.Header.Set("X-Project-Id", tg.creds.HuaweiProjectID)
-		return signing.Huawei{AccessKey: tg.creds.HuaweiForbiddenAccessKey, SecretKey: secret, Now: tg.now}.Sign(r, body)
+		r.Header.Set("X-Project-Id", tg.creds.Get(huaweicloud.ProjectID))
+		return signing.Huawei{AccessKey: tg.creds.Get(huaweicloud.ForbiddenAccessKey), SecretKey: secret, Now: tg.now}.Sign(r, body)
 	}
 }
 
@@ -27,16 +30,16 @@ func huaweiForbidden(secret string) auth {
 func alibabaForbidden(v3 bool, secret string) auth {
 	return func(tg *target, r *http.Request, body []byte) error {
 		if secret == "" {
-			secret = tg.creds.AlibabaForbiddenKeySecret
+			secret = tg.creds.Get(alibabacloud.ForbiddenKeySecret)
 		}
 		if !v3 {
-			return signing.AlibabaV1{AccessKeyID: tg.creds.AlibabaForbiddenKeyID, Secret: secret, Now: tg.now}.Sign(r)
+			return signing.AlibabaV1{AccessKeyID: tg.creds.Get(alibabacloud.ForbiddenKeyID), Secret: secret, Now: tg.now}.Sign(r)
 		}
 		q := r.URL.Query()
 		q.Del("Action")
 		q.Del("Version")
 		r.URL.RawQuery = q.Encode()
-		return signing.AlibabaV3{AccessKeyID: tg.creds.AlibabaForbiddenKeyID, Secret: secret, Now: tg.now}.Sign(r, body)
+		return signing.AlibabaV3{AccessKeyID: tg.creds.Get(alibabacloud.ForbiddenKeyID), Secret: secret, Now: tg.now}.Sign(r, body)
 	}
 }
 

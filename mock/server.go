@@ -12,7 +12,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/conformance-suite/conformance/credentials"
+	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
 	"github.com/conformance-suite/conformance/specs"
 )
 
@@ -39,8 +40,8 @@ type Options struct {
 	// DefaultJobPolls.
 	JobPolls int
 	// Credentials are the credentials and resource ids the target accepts; each empty field
-	// takes its value from credentials.Defaults().
-	Credentials credentials.Set
+	// takes its value from providers.Defaults().
+	Credentials providers.Credentials
 	// Now is the clock for signature windows and ZStack dates; nil means time.Now.
 	Now func() time.Time
 	// Specs is the spec index to serve; nil means specs.Load().
@@ -150,8 +151,8 @@ func (s *Server) stop() { s.once.Do(func() { close(s.m.stopping) }) }
 // mock is the reference target: configuration, routes, state, and the fault and lenient modes
 // in force.
 type mock struct {
-	creds    credentials.Set
-	tid      int64 // creds.AlibabaTid as a number
+	creds    providers.Credentials
+	tid      int64 // creds.Get(alibabacloud.Tid) as a number
 	now      func() time.Time
 	async    bool
 	polls    int
@@ -174,7 +175,7 @@ func newMock(opts Options) (*mock, error) {
 		}
 	}
 	m := &mock{
-		creds:    opts.Credentials.WithDefaults(credentials.Defaults()),
+		creds:    opts.Credentials.WithDefaults(providers.Defaults()),
 		now:      opts.Now,
 		async:    opts.AsyncZStack,
 		polls:    opts.JobPolls,
@@ -189,9 +190,9 @@ func newMock(opts Options) (*mock, error) {
 	case m.polls < 0:
 		return nil, fmt.Errorf("mock: JobPolls is %d, want 0 (the default, %d) or more", opts.JobPolls, DefaultJobPolls)
 	}
-	tid, err := strconv.ParseInt(m.creds.AlibabaTid, 10, 64)
+	tid, err := strconv.ParseInt(m.creds.Get(alibabacloud.Tid), 10, 64)
 	if err != nil {
-		return nil, fmt.Errorf("mock: the Alibaba Cloud Tid %q (%s) is not an int64", m.creds.AlibabaTid, credentials.EnvAlibabaTid)
+		return nil, fmt.Errorf("mock: the Alibaba Cloud Tid %q (%s) is not an int64", m.creds.Get(alibabacloud.Tid), alibabacloud.Tid.Env)
 	}
 	m.tid = tid
 	if opts.Fault != "" {

@@ -8,8 +8,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
+	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
 )
 
 func TestStartServesOnLoopback(t *testing.T) {
@@ -50,7 +51,7 @@ func TestShutdownEndsHeldAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tg := &target{url: srv.URL(), set: set, creds: credentials.Defaults(), now: time.Now, client: &http.Client{}}
+	tg := &target{url: srv.URL(), set: set, creds: providers.Defaults(), now: time.Now, client: &http.Client{}}
 	done := make(chan error, 1)
 	go func() {
 		_, err := tg.trySend(t, req{op: "GetUserActiveTenant"})
@@ -89,7 +90,7 @@ func TestNewRefusesBadOptions(t *testing.T) {
 	set, _ := loadSpecs()
 	for name, opts := range map[string]mock.Options{
 		"JobPolls":                     {Specs: set, JobPolls: -1},
-		"CONFORMANCE_ALIBABACLOUD_TID": {Specs: set, Credentials: credentials.Set{AlibabaTid: "abc"}},
+		"CONFORMANCE_ALIBABACLOUD_TID": {Specs: set, Credentials: providers.Credentials{alibabacloud.Tid.Env: "abc"}},
 	} {
 		if _, err := mock.New(opts); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("New with a bad %s: %v, want an error naming it", name, err)

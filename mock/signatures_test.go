@@ -9,8 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
+	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
 )
 
 // sdkCapture is a request exactly as an official SDK put it on the wire (CONTEXT.md section 2),
@@ -23,13 +25,13 @@ type sdkCapture struct {
 	header         map[string]string
 	body           string
 	at             string // RFC 3339
-	creds          credentials.Set
+	creds          providers.Credentials
 }
 
 // The keys the SDK captures were made with.
 var (
-	huaweiSDKKeys  = credentials.Set{HuaweiAccessKey: "AccessKey", HuaweiSecretKey: "SecretKey", HuaweiProjectID: "0123456789abcdef0123456789abcdef"}
-	alibabaSDKKeys = credentials.Set{AlibabaKeyID: "testAccessKeyId", AlibabaKeySecret: "testAccessKeySecret", AlibabaTid: "3000"}
+	huaweiSDKKeys  = providers.Credentials{huaweicloud.AccessKey.Env: "AccessKey", huaweicloud.SecretKey.Env: "SecretKey", huaweicloud.ProjectID.Env: "0123456789abcdef0123456789abcdef"}
+	alibabaSDKKeys = providers.Credentials{alibabacloud.KeyID.Env: "testAccessKeyId", alibabacloud.KeySecret.Env: "testAccessKeySecret", alibabacloud.Tid.Env: "3000"}
 )
 
 func sdkCaptures() []sdkCapture {
@@ -121,7 +123,7 @@ func (c sdkCapture) replay(t *testing.T, edit func(r *http.Request, body []byte)
 		body = edit(r, body)
 	}
 	r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
-	ex, err := tg.do(r, map[string]string{"project_id": tg.creds.HuaweiProjectID})
+	ex, err := tg.do(r, map[string]string{"project_id": tg.creds.Get(huaweicloud.ProjectID)})
 	if err != nil {
 		t.Fatal(err)
 	}

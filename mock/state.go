@@ -5,7 +5,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/conformance-suite/conformance/credentials"
+	"github.com/conformance-suite/conformance/providers"
+	zstackcloud "github.com/conformance-suite/conformance/providers/zstack"
 	"github.com/conformance-suite/conformance/specs"
 )
 
@@ -58,13 +59,13 @@ type zstackJob struct {
 	result  iam2Project
 }
 
-func newState(creds credentials.Set, now time.Time) *state {
+func newState(creds providers.Credentials, now time.Time) *state {
 	return &state{
 		serviceStatus: "inactive",
 		tenantConfigs: map[string]functionConfig{},
-		sessions:      map[string]bool{creds.ZStackSession: true},
+		sessions:      map[string]bool{creds.Get(zstackcloud.Session): true},
 		project: iam2Project{
-			UUID:        creds.ZStackProjectUUID,
+			UUID:        creds.Get(zstackcloud.ProjectUUID),
 			Name:        "conformance-project",
 			Description: "the IAM2 project of the conformance reference target",
 			State:       "Enabled",

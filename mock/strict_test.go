@@ -3,6 +3,8 @@ package mock_test
 import (
 	"testing"
 
+	zstackcloud "github.com/conformance-suite/conformance/providers/zstack"
+
 	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/signing"
 )
@@ -13,8 +15,8 @@ import (
 func TestStrictRequestBodies(t *testing.T) {
 	tg := newTarget(t, mock.Options{})
 	login := func(extra string) req {
-		return req{op: "LogInByAccount", auth: noCredentials, body: `{"logInByAccount":{"accountName":"` + tg.creds.ZStackAccount +
-			`","password":"` + signing.ZStackPasswordHash(tg.creds.ZStackPassword) + `"` + extra + `}}`}
+		return req{op: "LogInByAccount", auth: noCredentials, body: `{"logInByAccount":{"accountName":"` + tg.creds.Get(zstackcloud.Account) +
+			`","password":"` + signing.ZStackPasswordHash(tg.creds.Get(zstackcloud.Password)) + `"` + extra + `}}`}
 	}
 	runCases(t, tg, []endpointCase{
 		// Unknown fields, at the top, nested, and in array items.

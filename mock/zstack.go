@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	zstackcloud "github.com/conformance-suite/conformance/providers/zstack"
+
 	"github.com/conformance-suite/conformance/signing"
 	"github.com/conformance-suite/conformance/specs"
 )
@@ -114,8 +116,8 @@ func (z zstack) logIn(c *call) reply {
 		} `json:"logInByAccount"`
 	}
 	_ = json.Unmarshal(c.body, &in) // validated against the spec
-	name := subtle.ConstantTimeCompare([]byte(in.LogInByAccount.AccountName), []byte(z.m.creds.ZStackAccount))
-	pw := subtle.ConstantTimeCompare([]byte(strings.ToLower(in.LogInByAccount.Password)), []byte(signing.ZStackPasswordHash(z.m.creds.ZStackPassword)))
+	name := subtle.ConstantTimeCompare([]byte(in.LogInByAccount.AccountName), []byte(z.m.creds.Get(zstackcloud.Account)))
+	pw := subtle.ConstantTimeCompare([]byte(strings.ToLower(in.LogInByAccount.Password)), []byte(signing.ZStackPasswordHash(z.m.creds.Get(zstackcloud.Password))))
 	if name&pw != 1 {
 		return z.render(c.op, c.r, &apiError{status: http.StatusUnauthorized, code: zstackAuthFailed,
 			message: "Authentication failed", detail: "wrong account name or password"})
@@ -156,7 +158,7 @@ func normaliseChangeIAM2ProjectState(body []byte) []byte {
 // changeProjectState enables or disables the configured project, at once or, in async mode,
 // through a job that the client polls.
 func (z zstack) changeProjectState(c *call) reply {
-	if c.params["uuid"] != z.m.creds.ZStackProjectUUID {
+	if c.params["uuid"] != z.m.creds.Get(zstackcloud.ProjectUUID) {
 		return z.render(c.op, c.r, &apiError{status: http.StatusNotFound, code: zstackNotFound,
 			message: "Resource not found", detail: "no IAM2 project with uuid[" + c.params["uuid"] + "]"})
 	}

@@ -5,8 +5,11 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
+	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
+	zstackcloud "github.com/conformance-suite/conformance/providers/zstack"
 	"github.com/conformance-suite/conformance/signing"
 )
 
@@ -48,16 +51,16 @@ func TestZStackEndpoints(t *testing.T) {
 			want: 401, code: "ID.1001"},
 
 		{name: "the configured account", req: req{op: "LogInByAccount", contentType: zstackJSON, auth: noCredentials,
-			body: login(tg.creds.ZStackAccount, signing.ZStackPasswordHash(tg.creds.ZStackPassword))},
+			body: login(tg.creds.Get(zstackcloud.Account), signing.ZStackPasswordHash(tg.creds.Get(zstackcloud.Password)))},
 			want: 200, says: `"uuid":"`},
 		{name: "wrong password", req: req{op: "LogInByAccount", auth: noCredentials,
-			body: login(tg.creds.ZStackAccount, signing.ZStackPasswordHash("wrong"))},
+			body: login(tg.creds.Get(zstackcloud.Account), signing.ZStackPasswordHash("wrong"))},
 			want: 401, code: "ID.1000"},
 		{name: "unknown account", req: req{op: "LogInByAccount", auth: noCredentials,
-			body: login("nobody", signing.ZStackPasswordHash(tg.creds.ZStackPassword))},
+			body: login("nobody", signing.ZStackPasswordHash(tg.creds.Get(zstackcloud.Password)))},
 			want: 401, code: "ID.1000"},
 		{name: "password in clear instead of its SHA-512", req: req{op: "LogInByAccount", auth: noCredentials,
-			body: login(tg.creds.ZStackAccount, "clear-text")},
+			body: login(tg.creds.Get(zstackcloud.Account), "clear-text")},
 			want: 400, code: "SYS.1007", says: "/logInByAccount/password"},
 
 		{name: "unknown job", req: req{op: "GetAPIJobResult", path: map[string]string{"uuid": unknownProject}},
@@ -71,10 +74,10 @@ func TestZStackEndpoints(t *testing.T) {
 func TestZStackLoginThenSession(t *testing.T) {
 	tg := newTarget(t, mock.Options{})
 	ex := tg.send(t, req{op: "LogInByAccount", auth: noCredentials, contentType: zstackJSON,
-		body: `{"logInByAccount":{"accountName":"` + tg.creds.ZStackAccount + `","password":"` + signing.ZStackPasswordHash(tg.creds.ZStackPassword) + `"}}`})
+		body: `{"logInByAccount":{"accountName":"` + tg.creds.Get(zstackcloud.Account) + `","password":"` + signing.ZStackPasswordHash(tg.creds.Get(zstackcloud.Password)) + `"}}`})
 	ex.mustConform(t)
 	session, _ := ex.json(t)["inventory"].(map[string]any)["uuid"].(string)
-	if session == "" || session == tg.creds.ZStackSession {
+	if session == "" || session == tg.creds.Get(zstackcloud.Session) {
 		t.Fatalf("login answered %s, want a new session uuid", ex.body)
 	}
 	withSession := func(_ *target, r *http.Request, _ []byte) error {
@@ -110,7 +113,7 @@ func TestZStackAsync(t *testing.T) {
 	}
 	poll := func(location string) *exchange {
 		r, _ := http.NewRequest(http.MethodGet, location, nil)
-		signing.ZStackSessionHeaders(r.Header, tg.creds.ZStackSession)
+		signing.ZStackSessionHeaders(r.Header, tg.creds.Get(zstackcloud.Session))
 		r.Header.Set("Content-Type", zstackJSON)
 		ex, err := tg.do(r, map[string]string{"uuid": location[strings.LastIndex(location, "/")+1:]})
 		if err != nil {
@@ -150,15 +153,15 @@ func TestBuiltinZStackIsAsync(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, creds, err := mock.StartBuiltin(credentials.Set{}, set)
+	srv, creds, err := mock.StartBuiltin(providers.Credentials{}, set)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	r, _ := http.NewRequest(http.MethodPut, srv.URL()+"/zstack/v1/iam2/projects/"+creds.ZStackProjectUUID+"/actions",
+	r, _ := http.NewRequest(http.MethodPut, srv.URL()+"/zstack/v1/iam2/projects/"+creds.Get(zstackcloud.ProjectUUID)+"/actions",
 		strings.NewReader(`{"changeIAM2ProjectState":{"stateEvent":"enable"}}`))
 	r.Header.Set("Content-Type", zstackJSON)
-	signing.ZStackSessionHeaders(r.Header, creds.ZStackSession)
+	signing.ZStackSessionHeaders(r.Header, creds.Get(zstackcloud.Session))
 	resp, err := http.DefaultClient.Do(r)
 	if err != nil {
 		t.Fatal(err)
@@ -167,7 +170,7 @@ func TestBuiltinZStackIsAsync(t *testing.T) {
 	if resp.StatusCode != http.StatusAccepted {
 		t.Errorf("the built-in target answered a state change %d, want 202", resp.StatusCode)
 	}
-	if creds.HuaweiForbiddenAccessKey == "" || creds.AlibabaForbiddenKeyID == "" {
+	if creds.Get(huaweicloud.ForbiddenAccessKey) == "" || creds.Get(alibabacloud.ForbiddenKeyID) == "" {
 		t.Errorf("the built-in target's client credentials lack the identities without the permission: %+v", creds)
 	}
 }

@@ -116,7 +116,11 @@ func (c Comparison) Write(w io.Writer) error {
 }
 
 func (s Summary) String() string {
-	return fmt.Sprintf("%s: %d passed, %d failed, %d skipped", plural(s.Passed+s.Failed+s.Skipped, "case"), s.Passed, s.Failed, s.Skipped)
+	text := fmt.Sprintf("%s: %d passed, %d failed, %d skipped", plural(s.Passed+s.Failed+s.Skipped+s.Throttled, "case"), s.Passed, s.Failed, s.Skipped)
+	if s.Throttled > 0 {
+		text += fmt.Sprintf(", %d throttled", s.Throttled)
+	}
+	return text
 }
 
 func (c CaseChange) String() string {

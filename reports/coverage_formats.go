@@ -17,35 +17,40 @@ func (r *Report) markdownCoverage(b *strings.Builder) {
 		return
 	}
 	dims := CoverageDimensions()
-	b.WriteString("### Contract coverage\n\nDocumented items the run exercised, observed / documented per dimension; overall is the mean of the dimensions (see the README).\n\n")
-	b.WriteString("| operation |")
-	for _, name := range dims {
-		fmt.Fprintf(b, " %s |", strings.ReplaceAll(name, "_", " "))
-	}
-	b.WriteString(" overall |\n|:--|" + strings.Repeat("--:|", len(dims)) + "--:|\n")
+	b.WriteString("### Contract coverage\n\nDocumented items the run exercised, per provider and dimension; overall is the mean of the dimensions (see the README). ")
+	b.WriteString("Per operation, observed / documented:\n\n")
+	// A column per provider (at most three) and a line per operation keep the coverage within
+	// a comment's width; a column per dimension would not fit.
 	for _, o := range c.Operations {
-		fmt.Fprintf(b, "| %s |", mdCell(mdCode(o.Operation)))
+		var cells []string
 		for _, name := range dims {
-			cell := "n/a"
 			if d := o.Dimension(name); d != nil && d.Percent != nil {
-				cell = fmt.Sprintf("%d/%d", len(d.Observed), len(d.Documented))
+				cells = append(cells, fmt.Sprintf("%s %d/%d", mdText(strings.ReplaceAll(name, "_", " ")), len(d.Observed), len(d.Documented)))
 			}
-			fmt.Fprintf(b, " %s |", cell)
 		}
-		fmt.Fprintf(b, " **%s** |\n", PercentText(o.Percent))
+		fmt.Fprintf(b, "- %s **%s**: %s\n", mdCode(o.Operation), PercentText(o.Percent), strings.Join(cells, " · "))
 	}
+	b.WriteString("\n| dimension |")
 	for _, p := range c.Providers {
-		fmt.Fprintf(b, "| %s |", mdText(p.Provider))
-		for _, name := range dims {
+		fmt.Fprintf(b, " %s |", mdText(p.Provider))
+	}
+	b.WriteString("\n|:--|" + strings.Repeat("--:|", len(c.Providers)) + "\n")
+	for _, name := range dims {
+		fmt.Fprintf(b, "| %s |", mdText(strings.ReplaceAll(name, "_", " ")))
+		for _, p := range c.Providers {
 			cell := "n/a"
 			if t := p.Dimension(name); t != nil {
 				cell = PercentText(t.Percent)
 			}
 			fmt.Fprintf(b, " %s |", cell)
 		}
-		fmt.Fprintf(b, " **%s** |\n", PercentText(p.Percent))
+		b.WriteString("\n")
 	}
-	b.WriteString("\n")
+	b.WriteString("| **overall** |")
+	for _, p := range c.Providers {
+		fmt.Fprintf(b, " **%s** |", PercentText(p.Percent))
+	}
+	b.WriteString("\n\n")
 	if len(c.Shortfalls) > 0 {
 		b.WriteString("❌ Below `--min-coverage`:\n\n")
 		for _, s := range c.Shortfalls {

@@ -160,13 +160,14 @@ func TestCoverageSchema(t *testing.T) {
 	}
 }
 
-// Every format shows the coverage: summary.md a table and the uncovered items folded,
+// Every format shows the coverage: summary.md a line per operation, a table per provider and
+// the uncovered items folded,
 // report.html a table and the uncovered items (escaped, with the data the filters read),
 // junit.xml properties; the gate's shortfalls in each.
 func TestCoverageInEveryFormat(t *testing.T) {
 	dir := writeAll(t, withCoverage(passingReport()))
 	md := string(read(t, dir, "summary.md"))
-	for _, want := range []string{"### Contract coverage", "| `InitializeTenant` | 2/4 |", "| huaweicloud | 50.0% |",
+	for _, want := range []string{"### Contract coverage", "- `InitializeTenant` **50.0%**: statuses 2/4 · error codes 1/2", "| statuses | 50.0% | 100.0% |", "| dimension | huaweicloud | zstack |",
 		"<details><summary>Uncovered items (", "- statuses: `400`, `403`", "Below `--min-coverage`", "`503`: no client can provoke it"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("summary.md lacks %q", want)

@@ -10,7 +10,7 @@ import (
 // The JUnit XML layout that GitLab, Jenkins and the GitHub test-report actions all read:
 // <testsuites> of one <testsuite> per service, one <testcase> per case, with the attributes
 // each of them requires (Jenkins' schema wants a timestamp without a zone, and the children of
-// a testcase in the order failure/skipped, system-out).
+// a testcase in the order failure/error/skipped, system-out).
 type (
 	junitSuites struct {
 		XMLName  xml.Name     `xml:"testsuites"`
@@ -42,6 +42,7 @@ type (
 		Classname string        `xml:"classname,attr"`
 		Time      string        `xml:"time,attr"`
 		Failure   *junitFailure `xml:"failure,omitempty"`
+		Error     *junitFailure `xml:"error,omitempty"`
 		Skipped   *junitSkipped `xml:"skipped,omitempty"`
 		SystemOut string        `xml:"system-out,omitempty"`
 	}
@@ -79,6 +80,9 @@ func (r *Report) JUnit() ([]byte, error) {
 		case Skipped:
 			jc.Skipped = &junitSkipped{Message: c.Reason}
 			s.Skipped++
+		case Throttled: // JUnit's error: the test could not reach a verdict, which is no failure of the contract
+			jc.Error = &junitFailure{Message: c.Reason, Type: Throttled}
+			s.Errors++
 		}
 		if c.Exchange != nil {
 			jc.SystemOut = fmt.Sprintf("case %s\nlabels: %s\nprofile: %s\n%s\n%s", c.ID, strings.Join(c.Labels, ", "), c.Profile, warningsText(c), c.Exchange.Text())
@@ -93,6 +97,7 @@ func (r *Report) JUnit() ([]byte, error) {
 		s.Time = seconds(caseMS[svc])
 		doc.Tests += s.Tests
 		doc.Failures += s.Failures
+		doc.Errors += s.Errors
 		doc.Skipped += s.Skipped
 		doc.Suites = append(doc.Suites, *s)
 	}

@@ -2,6 +2,8 @@ package reports
 
 import (
 	"fmt"
+	"html"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -12,22 +14,24 @@ import (
 const markdownBudget = 60_000
 
 // Markdown renders the report as GitHub-flavoured Markdown for a PR comment or
-// $GITHUB_STEP_SUMMARY: the verdict, each provider's score, the compliance matrix, the
-// documentation discrepancies, every failure with its messages and curl reproduction, and the
-// skipped cases with their reasons.
+// $GITHUB_STEP_SUMMARY, in the order a reviewer reads it: the verdict and each provider's
+// score and profile verdicts; the failures, folded per operation; the warnings, folded; a
+// compact matrix; the coverage; the documentation discrepancies (the same on every run),
+// folded; the skipped cases, folded. Every table has at most seven narrow columns, so it fits
+// the width of a GitHub comment (about 780 px); report.html has the full matrix, check by check.
 // Text from the target (messages, curl) appears inside fenced code blocks, whose fence is
-// longer than any backtick run in it, or backslash-escaped in a table cell, so a target
-// cannot inject links, images or HTML into the page that shows the summary.
+// longer than any backtick run in it, or escaped (backslashes in Markdown, entities in the
+// HTML of a <summary>), so a target cannot inject links, images or HTML into the page that
+// shows the summary.
 func (r *Report) Markdown() []byte {
 	var b strings.Builder
 	r.markdownHeader(&b)
-	r.markdownProfiles(&b)
 	r.markdownScores(&b)
+	r.markdownFailures(&b)
+	r.markdownWarnings(&b)
 	r.markdownMatrix(&b)
 	r.markdownCoverage(&b)
 	r.markdownDiscrepancies(&b)
-	r.markdownFailures(&b)
-	r.markdownWarnings(&b)
 	r.markdownSkipped(&b)
 	r.markdownRestored(&b)
 	return []byte(b.String())
@@ -64,20 +68,6 @@ func (r *Report) markdownHeader(b *strings.Builder) {
 	b.WriteString("\n\n")
 }
 
-// markdownProfiles is Gateway API's ConformanceReport in a table: each provider's verdict at
-// each profile.
-func (r *Report) markdownProfiles(b *strings.Builder) {
-	if len(r.Profiles) == 0 {
-		return
-	}
-	b.WriteString("### Profiles\n\npassed: every case ran and held; partial: none failed, some did not run; a profile includes the ones before it.\n\n")
-	b.WriteString("| provider | profile | verdict | passed | failed | skipped |\n|:--|:--|:--|--:|--:|--:|\n")
-	for _, p := range r.Profiles {
-		fmt.Fprintf(b, "| %s | %s | **%s** | %d | %d | %d |\n", mdText(p.Provider), mdText(p.Profile), mdText(p.Verdict), p.Passed, p.Failed, p.Skipped)
-	}
-	b.WriteString("\n")
-}
-
 // markdownWarnings lists the findings outside the run's profile, folded: they do not fail the
 // run, and a reader opens them when deciding whether to move to a stricter profile.
 func (r *Report) markdownWarnings(b *strings.Builder) {
@@ -108,90 +98,170 @@ func (r *Report) markdownWarnings(b *strings.Builder) {
 	b.WriteString("</details>\n\n")
 }
 
+// markdownScores is one table of each provider's score and its verdict at each profile
+// (Gateway API's ConformanceReport): passed, partial (none failed, some did not run), failed.
 func (r *Report) markdownScores(b *strings.Builder) {
-	b.WriteString("### Score per provider\n\nPassed cases among those that ran (skipped cases do not count).\n\n")
-	b.WriteString("| provider | passed | failed | skipped | score |\n|:--|--:|--:|--:|--:|\n")
+	verdicts := map[[2]string]string{}
+	levels := slices.Clone(r.Levels) // a report written without levels: the profiles it names
+	for _, p := range r.Profiles {
+		verdicts[[2]string{p.Provider, p.Profile}] = p.Verdict
+		if len(r.Levels) == 0 && !slices.Contains(levels, p.Profile) {
+			levels = append(levels, p.Profile)
+		}
+	}
+	b.WriteString("| provider | score | passed | failed | skipped |")
+	for _, l := range levels {
+		fmt.Fprintf(b, " %s |", mdText(l))
+	}
+	b.WriteString("\n|:--|--:|--:|--:|--:|" + strings.Repeat(":--|", len(levels)) + "\n")
 	for _, s := range r.Scores() {
-		fmt.Fprintf(b, "| %s | %d | %d | %d | **%s** |\n", mdText(s.Provider), s.Passed, s.Failed, s.Skipped, s.Percent())
-	}
-	b.WriteString("\n")
-}
-
-func (r *Report) markdownMatrix(b *strings.Builder) {
-	m := r.Matrix()
-	b.WriteString("### Compliance matrix\n\n")
-	b.WriteString("One row per operation, one column per check, counting the cases' verdicts: ✅ passed, ❌ failed, ")
-	b.WriteString("⏭️ not evaluated (a check it needs failed); blank: not applicable. In the cases column, ⏭️ counts skipped cases.\n\n")
-	b.WriteString("| operation | cases |")
-	for _, name := range m.Checks {
-		fmt.Fprintf(b, " %s |", mdCell(mdCode(name)))
-	}
-	b.WriteString("\n|:--|:--|" + strings.Repeat(":-:|", len(m.Checks)) + "\n")
-	for _, row := range m.Rows {
-		fmt.Fprintf(b, "| %s<br>%s | %s |", mdText(row.Service), mdCell(mdCode(row.Operation)),
-			mdCounts(Counts{row.Cases.Passed, row.Cases.Failed, row.Cases.Skipped}))
-		for _, cell := range row.Checks {
-			fmt.Fprintf(b, " %s |", mdCounts(cell))
+		fmt.Fprintf(b, "| %s | **%s** | %d | %d | %d |", mdText(s.Provider), s.Percent(), s.Passed, s.Failed, s.Skipped)
+		for _, l := range levels {
+			v := verdicts[[2]string{s.Provider, l}]
+			if v == "" {
+				v = "–"
+			}
+			fmt.Fprintf(b, " %s |", mdText(v))
 		}
 		b.WriteString("\n")
 	}
+	b.WriteString("\nScore: passed cases among those that ran. Per profile: passed (every case ran and held), partial (none failed, some did not run); a profile includes the ones before it.\n\n")
+}
+
+// markdownMatrix is the compliance matrix folded to fit a comment: per operation, its cases
+// and its check verdicts summed, and the checks that failed by name. The matrix with a column
+// per check (a dozen) would overflow the comment; report.html shows it.
+func (r *Report) markdownMatrix(b *strings.Builder) {
+	m := r.Matrix()
+	b.WriteString("### Compliance matrix\n\n")
+	b.WriteString("Per operation: its cases (✅ passed, ❌ failed, ⏭️ skipped); the verdicts of its checks, summed (✅ passed, ❌ failed, ")
+	b.WriteString("⏭️ not evaluated: a check it needs failed); the checks that failed. report.html has a column per check.\n\n")
+	b.WriteString("| operation | cases | ✅ | ❌ | ⏭️ | failed checks |\n|:--|:--|--:|--:|--:|:--|\n")
+	for _, row := range m.Rows {
+		var sum Counts
+		var failed []string
+		for i, cell := range row.Checks {
+			sum.Passed += cell.Passed
+			sum.Failed += cell.Failed
+			sum.Skipped += cell.Skipped
+			if cell.Failed > 0 {
+				failed = append(failed, fmt.Sprintf("%s %d", mdCell(mdCode(m.Checks[i])), cell.Failed))
+			}
+		}
+		fmt.Fprintf(b, "| %s<br>%s | %s | %d | %d | %d | %s |\n", mdCell(mdCode(row.Operation)), mdText(row.Provider),
+			mdCounts(Counts{row.Cases.Passed, row.Cases.Failed, row.Cases.Skipped}), sum.Passed, sum.Failed, sum.Skipped,
+			strings.Join(failed, "<br>"))
+	}
 	b.WriteString("\n")
 }
 
+// markdownDiscrepancies lists where the pages and the services differ, folded (they are the
+// same on every run), grouped by page and named by the page's title and the operations.
 func (r *Report) markdownDiscrepancies(b *strings.Builder) {
 	if len(r.Discrepancies) == 0 {
 		return
 	}
 	fmt.Fprintf(b, "### Where the documentation and the service differ (%d)\n\n", len(r.Discrepancies))
-	b.WriteString("The specs follow the service and record what the page claims; the suite tests what the service does.\n\n")
-	b.WriteString("| where | the page says | the service does: what we test | source |\n|:--|:--|:--|:--|\n")
+	b.WriteString("<details><summary>The specs follow the service and record what the page claims; the suite tests what the service does.</summary>\n\n")
+	var pages []string
+	by := map[string][]Discrepancy{}
 	for _, d := range r.Discrepancies {
-		fmt.Fprintf(b, "| %s<br>%s | %s | %s | %s |\n", mdCell(mdCode(fmt.Sprintf("%s:%d", d.File, d.Line))),
-			mdCell(mdCode(d.Pointer)), mdText(d.Doc), mdText(d.Actual), mdText(d.Source))
+		if by[d.Source] == nil {
+			pages = append(pages, d.Source)
+		}
+		by[d.Source] = append(by[d.Source], d)
 	}
-	b.WriteString("\n")
+	for _, page := range pages {
+		ds := by[page]
+		title := ds[0].Title
+		if title == "" {
+			title = page
+		}
+		fmt.Fprintf(b, "#### %s\n\n", mdText("“"+title+"”"))
+		for _, d := range ds {
+			fmt.Fprintf(b, "- ")
+			if d.Operation != "" {
+				fmt.Fprintf(b, "%s ", mdCode(d.Operation))
+			}
+			fmt.Fprintf(b, "%s: the page says %s; the service does, and we test: %s (%s)\n", mdCode(d.Pointer),
+				mdText(d.Doc), mdText(d.Actual), mdCode(fmt.Sprintf("%s:%d", d.File, d.Line)))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("</details>\n\n")
 }
 
 func (r *Report) markdownSkipped(b *strings.Builder) {
 	if r.Summary.Skipped == 0 {
 		return
 	}
-	fmt.Fprintf(b, "### Skipped (%d)\n\n| case | why |\n|:--|:--|\n", r.Summary.Skipped)
+	fmt.Fprintf(b, "### Skipped (%d)\n\n<details><summary>Cases that did not run, and why</summary>\n\n", r.Summary.Skipped)
 	for _, c := range r.Cases {
 		if c.State == Skipped {
-			fmt.Fprintf(b, "| %s %s | %s |\n", mdCell(mdCode(c.Service+"."+c.Operation)), mdText(c.Name), mdText(c.Reason))
+			fmt.Fprintf(b, "- %s %s: %s\n", mdCode(c.Operation), mdText(c.Name), mdText(c.Reason))
 		}
 	}
-	b.WriteString("\n")
+	b.WriteString("\n</details>\n\n")
 }
 
+// markdownFailures lists every failure with its messages and curl, folded per operation: the
+// <summary> names the operation, how many of its cases failed and the checks that failed, so
+// a reader opens the one that concerns them.
 func (r *Report) markdownFailures(b *strings.Builder) {
 	if r.Summary.Failed == 0 {
 		return
 	}
 	fmt.Fprintf(b, "### Failures (%d)\n\n", r.Summary.Failed)
-	left := r.Summary.Failed
+	type group struct {
+		service, operation string
+		cases              []Case
+		checks             []string
+	}
+	var groups []*group
+	by := map[[2]string]*group{}
 	for _, c := range r.Cases {
 		if c.State != Failed {
 			continue
 		}
-		var one strings.Builder
-		fmt.Fprintf(&one, "#### ❌ %s %s\n\n", mdCode(c.Service+"."+c.Operation), mdText(c.Name))
-		var msgs []string
+		key := [2]string{c.Service, c.Operation}
+		g := by[key]
+		if g == nil {
+			g = &group{service: c.Service, operation: c.Operation}
+			by[key] = g
+			groups = append(groups, g)
+		}
+		g.cases = append(g.cases, c)
 		for _, f := range c.Failures {
-			msgs = append(msgs, f.Message)
+			if !slices.Contains(g.checks, f.Check) {
+				g.checks = append(g.checks, f.Check)
+			}
 		}
-		one.WriteString(fence(strings.Join(msgs, "\n"), "text"))
-		if c.Curl != "" {
-			one.WriteString("\nReproduce:\n\n" + fence(c.Curl, "sh"))
+	}
+	left := r.Summary.Failed
+	for _, g := range groups {
+		fmt.Fprintf(b, "<details><summary>❌ <code>%s</code> %s: %d failed (%s)</summary>\n\n",
+			html.EscapeString(printable(g.operation)), html.EscapeString(printable(g.service)), len(g.cases),
+			html.EscapeString(printable(strings.Join(g.checks, ", "))))
+		for _, c := range g.cases {
+			var one strings.Builder
+			fmt.Fprintf(&one, "#### ❌ %s\n\n%s · %s\n\n", mdText(c.Name), mdCode(c.ID), mdCode(c.Service+"."+c.Operation))
+			var msgs []string
+			for _, f := range c.Failures {
+				msgs = append(msgs, f.Message)
+			}
+			one.WriteString(fence(strings.Join(msgs, "\n"), "text"))
+			if c.Curl != "" {
+				one.WriteString("\nReproduce:\n\n" + fence(c.Curl, "sh"))
+			}
+			one.WriteString("\n")
+			if b.Len()+one.Len() > markdownBudget {
+				fmt.Fprintf(b, "… and %d more failures: see report.html or junit.xml.\n\n</details>\n\n", left)
+				return
+			}
+			b.WriteString(one.String())
+			left--
 		}
-		one.WriteString("\n")
-		if b.Len()+one.Len() > markdownBudget {
-			fmt.Fprintf(b, "… and %d more failures: see report.html or junit.xml.\n\n", left)
-			return
-		}
-		b.WriteString(one.String())
-		left--
+		b.WriteString("</details>\n\n")
 	}
 }
 
@@ -201,13 +271,13 @@ func (r *Report) markdownRestored(b *strings.Builder) {
 	if len(r.Restored) == 0 {
 		return
 	}
-	fmt.Fprintf(b, "### State put back after the run (%d)\n\n| operation | what | result |\n|:--|:--|:--|\n", len(r.Restored))
+	fmt.Fprintf(b, "### State put back after the run (%d)\n\n", len(r.Restored))
 	for _, x := range r.Restored {
 		result := "restored"
 		if x.Error != "" {
-			result = "❌ not restored: " + mdText(x.Error)
+			result = "❌ **not restored**: " + mdText(x.Error)
 		}
-		fmt.Fprintf(b, "| %s | %s | %s |\n", mdCell(mdCode(x.Operation)), mdText(x.What), result)
+		fmt.Fprintf(b, "- %s %s: %s\n", mdCode(x.Operation), mdText(x.What), result)
 	}
 	b.WriteString("\n")
 }

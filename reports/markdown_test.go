@@ -9,30 +9,43 @@ import (
 	"github.com/conformance-suite/conformance/reports"
 )
 
-// summary.md has the verdict, the scores, a matrix row per operation with every check as a
-// column, the discrepancies with file:line, and each failure's messages and curl in fences.
+// summary.md has the verdict, the scores with each profile's verdict, the failures folded per
+// operation with their messages and curl in fences, a compact matrix naming the failed checks,
+// the discrepancies folded by page title, and the skipped cases folded.
 func TestMarkdownSections(t *testing.T) {
 	r := failingReport()
+	r.Levels = []string{"core", "strict"}
+	r.Profiles = []reports.ProfileResult{{Provider: "huaweicloud", Profile: "core", Verdict: "failed"}}
 	md := string(read(t, writeAll(t, r), "summary.md"))
 	want := []string{
 		"## ❌ Conformance: failed · 2 passed, 2 failed, 1 skipped",
-		"| alibabacloud | 0 | 0 | 1 | **n/a** |",
-		"| huaweicloud | 1 | 1 | 0 | **50.0%** |",
-		"| huaweicloud-workspaceapp<br>`InitializeTenant` | ✅ 1 ❌ 1 | ✅ 2 | ✅ 1 ❌ 1 | ✅ 1 ❌ 1 | ✅ 2 |  | ✅ 1 ⏭️ 1 |  | ❌ 1 |  |",
-		"`zstack-iam2.yaml:120`",
-		"state is an object {name, ordinal}",
-		"#### ❌ `huaweicloud-workspaceapp.InitializeTenant` service\\_status outside its enum",
+		"| provider | score | passed | failed | skipped | core | strict |",
+		"| alibabacloud | **n/a** | 0 | 0 | 1 |",
+		"| huaweicloud | **50.0%** | 1 | 1 | 0 | failed | – |",
+		"<details><summary>❌ <code>InitializeTenant</code> huaweicloud-workspaceapp: 1 failed (not_a_server_error, negative_data_rejection)</summary>",
+		"#### ❌ service\\_status outside its enum",
 		"```sh\n" + r.Cases[1].Curl + "\n```",
 		"negative_data_rejection: expected 400, got 500",
-		"| `alibabacloud-dms-enterprise.GetUserActiveTenant` documented example | no value for {tid}: set CONFORMANCE\\_ALIBABACLOUD\\_TID |",
-	}
-	for _, name := range checkNames {
-		want = append(want, fmt.Sprintf(" `%s` |", name))
+		"| `InitializeTenant`<br>huaweicloud | ✅ 1 ❌ 1 | 7 | 3 | 1 | `not_a_server_error` 1<br>`status_code_conformance` 1<br>`negative_data_rejection` 1 |",
+		"#### “ChangeIAM2ProjectState”",
+		"- `ChangeIAM2ProjectState` `/components/schemas/IAM2ProjectInventory/properties/state`: the page says state is an object {name, ordinal}",
+		"#### “001\\_ab4ae462cd20251c.txt”", // no title declared: the seed file
+		"`zstack-iam2.yaml:120`",
+		"- `GetUserActiveTenant` documented example: no value for {tid}: set CONFORMANCE\\_ALIBABACLOUD\\_TID",
 	}
 	for _, w := range want {
 		if !strings.Contains(md, w) {
 			t.Errorf("summary.md lacks %q", w)
 		}
+	}
+	order := []string{"## ❌ Conformance", "| provider | score", "### Failures", "### Compliance matrix", "### Where the documentation", "### Skipped"}
+	last := -1
+	for _, h := range order {
+		i := strings.Index(md, h)
+		if i < last {
+			t.Errorf("%q comes before the section it should follow (order %v)", h, order)
+		}
+		last = i
 	}
 	if strings.ContainsAny(md, "\x00\x1b") {
 		t.Error("control characters from the target reach summary.md")

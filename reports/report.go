@@ -19,6 +19,9 @@ const (
 	Skipped = "skipped"
 	Passed  = "passed"
 	Failed  = "failed"
+	// Throttled is a case the target throttled on every attempt (HTTP 429 or the provider's
+	// throttling code, retried within --timeout): no verdict on the contract, and no pass.
+	Throttled = "throttled"
 )
 
 // Report is one run: what was targeted, and every case's outcome.
@@ -76,6 +79,10 @@ type Discrepancy struct {
 	Doc     string `json:"doc"`
 	Actual  string `json:"actual"`
 	Source  string `json:"source"`
+	// Title is the vendor page's title, as the spec declares it (info.x-seed-titles).
+	Title string `json:"title,omitempty"`
+	// Operation names the operations the discrepancy concerns, comma-separated.
+	Operation string `json:"operation,omitempty"`
 }
 
 // Summary counts cases by state. Warned counts the passed cases that carry warnings.
@@ -84,6 +91,10 @@ type Summary struct {
 	Failed  int `json:"failed"`
 	Skipped int `json:"skipped"`
 	Warned  int `json:"warned"`
+	// Throttled counts the throttled cases; Retries the times cases were sent again after a
+	// throttled answer, whatever their state.
+	Throttled int `json:"throttled,omitempty"`
+	Retries   int `json:"retries,omitempty"`
 }
 
 // Case is one fixture case's outcome.
@@ -98,7 +109,9 @@ type Case struct {
 	Name      string   `json:"name"`
 	Labels    []string `json:"labels"`
 	State     string   `json:"state"`
-	Reason    string   `json:"reason,omitempty"` // why it was skipped
+	Reason    string   `json:"reason,omitempty"` // why it was skipped or is throttled
+	// Retries counts the times the case was sent again after a throttled answer.
+	Retries int `json:"retries,omitempty"`
 	// Profile is the case's profile: core, or strict for a probe the pages leave open.
 	Profile    string `json:"profile,omitempty"`
 	DurationMS int64  `json:"duration_ms"`
@@ -155,9 +168,28 @@ func (r *Report) Tally() {
 			r.Summary.Failed++
 		case Skipped:
 			r.Summary.Skipped++
+		case Throttled:
+			r.Summary.Throttled++
 		}
+		r.Summary.Retries += c.Retries
 	}
 	r.tallyProfiles()
+}
+
+// SkipReasons lists the reasons cases were skipped, in case order, and how many cases each:
+// the console's summary and the message of a run in which nothing ran.
+func (r *Report) SkipReasons() ([]string, map[string]int) {
+	counts := map[string]int{}
+	var order []string
+	for _, c := range r.Cases {
+		if c.State == Skipped {
+			if counts[c.Reason] == 0 {
+				order = append(order, c.Reason)
+			}
+			counts[c.Reason]++
+		}
+	}
+	return order, counts
 }
 
 // WriteJSON writes dir/report.json.

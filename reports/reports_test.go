@@ -61,7 +61,8 @@ func checks(states map[string]string) map[string]string {
 
 var discrepancies = []reports.Discrepancy{
 	{File: "zstack-iam2.yaml", Line: 120, Pointer: "/components/schemas/IAM2ProjectInventory/properties/state",
-		Doc: "state is an object {name, ordinal}", Actual: "state is a plain string: Enabled|Disabled", Source: "002_cc0f0efc32c76b7d.txt"},
+		Doc: "state is an object {name, ordinal}", Actual: "state is a plain string: Enabled|Disabled", Source: "002_cc0f0efc32c76b7d.txt",
+		Title: "ChangeIAM2ProjectState", Operation: "ChangeIAM2ProjectState"},
 	{File: "alibabacloud-dms-enterprise.yaml", Line: 235, Pointer: "/components/schemas/Tenant/properties/Tid",
 		Doc: "the sample gives Tid 0, the table 3***", Actual: "Tid is the int64 id of an existing tenant", Source: "001_ab4ae462cd20251c.txt"},
 }

@@ -69,7 +69,7 @@ func (r *Report) Passed() bool {
 	if r.BaselineResult != nil {
 		return !r.BaselineResult.Regressed()
 	}
-	return r.Summary.Failed == 0
+	return r.Summary.Failed == 0 && r.Summary.Throttled == 0
 }
 
 // Verdict is the run's verdict in a few words, for the head of every report.
@@ -77,6 +77,8 @@ func (r *Report) Verdict() string {
 	switch {
 	case r.Interrupted:
 		return "interrupted"
+	case r.Summary.Throttled > 0 && r.Summary.Failed == 0 && r.BaselineResult == nil:
+		return "throttled" // the cases that reached no verdict decide it, whatever passed
 	case r.Summary.Passed+r.Summary.Failed == 0:
 		return "no case ran"
 	case r.BaselineResult != nil:
@@ -105,7 +107,7 @@ func (r *Report) tallyProfiles() {
 					continue
 				}
 				switch {
-				case c.State == Skipped:
+				case c.State == Skipped || c.State == Throttled: // neither has a verdict
 					pr.Skipped++
 				case r.failsAt(c, level):
 					pr.Failed++

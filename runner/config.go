@@ -7,7 +7,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"net"
 	"net/url"
@@ -17,8 +16,8 @@ import (
 	"time"
 
 	"github.com/conformance-suite/conformance/conformance"
-	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/fixtures"
+	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/reports"
 )
 
@@ -53,8 +52,12 @@ type Config struct {
 	Timeout time.Duration
 	// LabelFilter selects cases, in Ginkgo's label-filter syntax.
 	LabelFilter string
-	// Parallel is how many requests are in flight at once.
+	// Parallel bounds the requests in flight at once, across all services; each service has
+	// at most serviceInFlight of them (schedule.go).
 	Parallel int
+	// RateLimit, when set, bounds the requests per second or minute sent to each service
+	// (--rate-limit N/s|N/m, throttle.go).
+	RateLimit RateLimit
 	// SpecsDir, when set, holds spec files over the embedded ones (--specs, see LoadSpecs).
 	SpecsDir string
 	// FixturesDir, when set, replaces the embedded fixtures.
@@ -71,7 +74,7 @@ type Config struct {
 	// (--allow-job-host).
 	AllowJobHosts []string
 	// Credentials are the credentials and resource ids, from the environment.
-	Credentials credentials.Set
+	Credentials providers.Credentials
 	// AlibabaRegion is sent as RegionId, as the official SDK does; empty means the Alibaba
 	// region of Regions, else cn-hangzhou.
 	AlibabaRegion string
@@ -89,8 +92,8 @@ type Config struct {
 	// MinCoverage is the coverage gate (--min-coverage): by dimension (or "overall"), the
 	// percentage every operation must reach, else the run exits 1 naming what it misses.
 	MinCoverage map[string]float64
-	// Out receives the live line per case and the closing summary.
-	Out io.Writer
+	// Console shows each case as it finishes and the closing summary; nil shows nothing.
+	Console Console
 }
 
 // DefaultConfig is the configuration of a run with no flags.
@@ -98,12 +101,11 @@ func DefaultConfig() Config {
 	return Config{
 		ReportDir:        "conformance-report",
 		Timeout:          10 * time.Second,
-		Parallel:         4,
+		Parallel:         64, // four services at serviceInFlight each: a remote run is latency-bound (schedule.go)
 		Seed:             1,
 		MaxBody:          8 << 20,
 		AlibabaSignature: "v1",
 		Profile:          fixtures.Core,
-		Out:              io.Discard,
 
 		// MaxTransportFailures: three timeouts in a row tell a dead target from a slow answer,
 		// and cost 3 × --timeout per service.
@@ -133,6 +135,9 @@ func (c Config) Validate() error {
 		if err := checkHost(h); err != nil {
 			errs = append(errs, fmt.Errorf("--allow-job-host: %w", err))
 		}
+	}
+	if err := c.RateLimit.validate(); err != nil {
+		errs = append(errs, fmt.Errorf("--rate-limit %w", err))
 	}
 	if c.AlibabaSignature != "v1" && c.AlibabaSignature != "v3" {
 		errs = append(errs, fmt.Errorf("--alibabacloud-signature must be v1 or v3, not %q", c.AlibabaSignature))

@@ -6,14 +6,18 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"reflect"
+	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/conformance-suite/conformance/conformance"
-	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/fixtures"
+	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/suggest"
 )
 
 // File is the YAML configuration file (--config): everything the flags and the environment
@@ -30,6 +34,7 @@ type File struct {
 	Timeout               time.Duration     `yaml:"timeout"`
 	LabelFilter           string            `yaml:"label_filter"`
 	Parallel              int               `yaml:"parallel"`
+	RateLimit             string            `yaml:"rate_limit"`
 	Fixtures              string            `yaml:"fixtures"`
 	Specs                 string            `yaml:"specs"`
 	MaxBody               int64             `yaml:"max_body"`
@@ -58,10 +63,10 @@ func ReadFile(path string) (*File, error) {
 	dec.KnownFields(true)
 	var f File
 	if err := dec.Decode(&f); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, decodeError(path, err)
 	}
 	known := map[string]bool{}
-	for _, name := range credentials.Names() {
+	for _, name := range providers.VariableNames() {
 		known[name] = true
 	}
 	for name := range f.Environment {
@@ -73,6 +78,77 @@ func ReadFile(path string) (*File, error) {
 		return nil, err
 	}
 	return &f, nil
+}
+
+// decodeError says what the YAML decoder refused in the words of the file, not of the Go types
+// it decodes into: "config.yaml:2: unknown key tagret (did you mean target?)", one line per
+// problem, each with the file and its line.
+func decodeError(path string, err error) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	errs := make([]error, len(te.Errors))
+	for i, e := range te.Errors {
+		if m := unknownField.FindStringSubmatch(e); m != nil {
+			keys := fileKeys[m[3]]
+			hint := "valid keys: " + strings.Join(keys, ", ")
+			if near := suggest.Closest(m[2], keys); near != "" {
+				hint = "did you mean " + near + "?"
+			}
+			where := ""
+			if m[3] != reflect.TypeFor[File]().String() {
+				where = " of an operation (under operations:)"
+			}
+			errs[i] = fmt.Errorf("%s:%s: unknown key %s%s (%s)", path, m[1], m[2], where, hint)
+			continue
+		}
+		if m := badValue.FindStringSubmatch(e); m != nil {
+			want := goTypeWords[m[3]]
+			if want == "" {
+				want = "a value of another type"
+			}
+			errs[i] = fmt.Errorf("%s:%s: %s is not %s", path, m[1], m[2], want)
+			continue
+		}
+		errs[i] = fmt.Errorf("%s: %s", path, e)
+	}
+	return errors.Join(errs...)
+}
+
+// The messages of yaml.v3's TypeError that name Go types: an unknown key, a value of the
+// wrong type.
+var (
+	unknownField = regexp.MustCompile(`^line (\d+): field (\S+) not found in type (\S+)$`)
+	badValue     = regexp.MustCompile(`^line (\d+): cannot unmarshal !!\w+ (.*) into (\S+)$`)
+)
+
+// fileKeys are the keys of the configuration file's mappings, by the Go type decoding them,
+// read from their yaml tags.
+var fileKeys = func() map[string][]string {
+	out := map[string][]string{}
+	for _, t := range []reflect.Type{reflect.TypeFor[File](), reflect.TypeFor[OperationConfig]()} {
+		for f := range t.Fields() {
+			if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name != "" && name != "-" {
+				out[t.String()] = append(out[t.String()], name)
+			}
+		}
+	}
+	return out
+}()
+
+// goTypeWords says in words what a value of a setting's Go type is written as.
+var goTypeWords = map[string]string{
+	"time.Duration":                     "a duration (10s, 1m30s)",
+	"int":                               "a whole number",
+	"int64":                             "a whole number",
+	"bool":                              "true or false",
+	"string":                            "a string",
+	"[]string":                          "a list of strings",
+	"[]int":                             "a list of whole numbers",
+	"map[string]string":                 "a mapping of names to strings",
+	"runner.OperationConfig":            "a mapping of an operation's settings",
+	"map[string]runner.OperationConfig": "a mapping of operation ids to their settings",
 }
 
 // check validates the settings the file gives, with the ranges the flags have
@@ -113,6 +189,11 @@ func (f *File) check(path string, raw []byte) error {
 			bad("allow_job_hosts", err)
 		}
 	}
+	if f.RateLimit != "" {
+		if _, err := ParseRateLimit(f.RateLimit); err != nil {
+			bad("rate_limit", err)
+		}
+	}
 	return errors.Join(errs...)
 }
 
@@ -149,6 +230,9 @@ func (f *File) Apply(cfg *Config) {
 	if f.Parallel > 0 {
 		cfg.Parallel = f.Parallel
 	}
+	if r, err := ParseRateLimit(f.RateLimit); err == nil { // checked by ReadFile
+		cfg.RateLimit = r
+	}
 	if f.MaxBody > 0 {
 		cfg.MaxBody = f.MaxBody
 	}
@@ -171,7 +255,7 @@ func (f *File) Apply(cfg *Config) {
 	}
 }
 
-// Lookup layers the real environment over the file's: it is what credentials.FromEnv reads.
+// Lookup layers the real environment over the file's: it is what providers.FromEnv reads.
 func (f *File) Lookup(env func(string) (string, bool)) func(string) (string, bool) {
 	return func(name string) (string, bool) {
 		if v, ok := env(name); ok {

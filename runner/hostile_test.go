@@ -21,8 +21,11 @@ import (
 	"time"
 
 	"github.com/conformance-suite/conformance/conformance"
-	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/fixtures"
+	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
+	"github.com/conformance-suite/conformance/providers/zstack"
 	"github.com/conformance-suite/conformance/specs"
 	"github.com/conformance-suite/conformance/testtargets"
 )
@@ -33,16 +36,16 @@ import (
 // cmd/conformance/hostile_test.go.
 
 // probe are credentials no real service knows, so that finding one in an output proves a leak.
-func probe() credentials.Set {
-	return credentials.Set{
-		HuaweiAccessKey:   "PROBEHWAK7f3c9a1e0b",
-		HuaweiSecretKey:   "probe-huawei-secret/+=7c1d",
-		HuaweiProjectID:   "0f5181caba0024e72f89c0045e707b91",
-		AlibabaKeyID:      "LTAIprobe5d8e2b4a91",
-		AlibabaKeySecret:  "probe-alibaba-secret&?=9e4f",
-		AlibabaTid:        "3000",
-		ZStackSession:     "probezstacksession0123456789abcdef",
-		ZStackProjectUUID: "2dce5dc485554d21a3796500c1db007a",
+func probe() providers.Credentials {
+	return providers.Credentials{
+		huaweicloud.AccessKey.Env:  "PROBEHWAK7f3c9a1e0b",
+		huaweicloud.SecretKey.Env:  "probe-huawei-secret/+=7c1d",
+		huaweicloud.ProjectID.Env:  "0f5181caba0024e72f89c0045e707b91",
+		alibabacloud.KeyID.Env:     "LTAIprobe5d8e2b4a91",
+		alibabacloud.KeySecret.Env: "probe-alibaba-secret&?=9e4f",
+		alibabacloud.Tid.Env:       "3000",
+		zstack.Session.Env:         "probezstacksession0123456789abcdef",
+		zstack.ProjectUUID.Env:     "2dce5dc485554d21a3796500c1db007a",
 	}
 }
 
@@ -300,9 +303,9 @@ func TestRefusedLoginWithHugeBodyIsBounded(t *testing.T) {
 	}))
 	defer srv.Close()
 	s := hostileSession(t, srv.URL, func(c *Config) {
-		c.Credentials.ZStackSession = ""
-		c.Credentials.ZStackAccount = "admin"
-		c.Credentials.ZStackPassword = "probe-zstack-password"
+		c.Credentials[zstack.Session.Env] = ""
+		c.Credentials[zstack.Account.Env] = "admin"
+		c.Credentials[zstack.Password.Env] = "probe-zstack-password"
 	})
 	for range 3 {
 		x := sendWithin(t, s, planned(t, s, "ChangeIAM2ProjectState", nil), 3*time.Second)
@@ -450,7 +453,7 @@ func TestEchoedSecretsAreRedacted(t *testing.T) {
 }
 
 func TestRedactorForms(t *testing.T) {
-	r := newRedactor(credentials.Set{HuaweiSecretKey: "se/cr+et=key&1"})
+	r := newRedactor(providers.Credentials{huaweicloud.SecretKey.Env: "se/cr+et=key&1"})
 	for _, form := range []string{"se/cr+et=key&1", "se%2Fcr%2Bet%3Dkey%261", "se%2fcr%2bet%3dkey%261", `se\/cr+et=key&1`, `se/cr+et=key\u00261`, "se%2Fcr+et=key&1", "se%252Fcr%252Bet%253Dkey%25261"} {
 		if got := r.text("a " + form + " b"); got != "a REDACTED b" {
 			t.Errorf("%q: %q", form, got)
@@ -497,7 +500,7 @@ func mustURL(t *testing.T, raw string) *url.URL {
 // Writer holds a bounded part of a line and still never splits a secret.
 func TestRedactingWriterBoundsItsBuffer(t *testing.T) {
 	secret := "probe-secret-0123456789"
-	r := newRedactor(credentials.Set{HuaweiSecretKey: secret})
+	r := newRedactor(providers.Credentials{huaweicloud.SecretKey.Env: secret})
 	var out bytes.Buffer
 	w := r.Writer(&out).(*redactingWriter)
 	line := strings.Repeat(strings.Repeat("x", 1000)+secret, 300) // 307 KB, no newline

@@ -14,7 +14,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/conformance-suite/conformance/credentials"
+	"github.com/conformance-suite/conformance/providers"
 )
 
 // Redacted replaces a secret wherever output would show it.
@@ -47,14 +47,16 @@ var secretHeaders = map[string]bool{
 // secretParams are query parameters that carry a signature or a key.
 var secretParams = map[string]bool{"Signature": true, "AccessKeyId": true, "SecurityToken": true}
 
-func newRedactor(c credentials.Set) *redactor {
+func newRedactor(c providers.Credentials) *redactor {
 	r := &redactor{known: map[string]bool{}, index: map[string][]string{}, envOf: map[string]string{}}
 	for _, v := range c.Secrets() {
 		r.add(v)
 	}
-	r.envOf[c.HuaweiToken] = credentials.EnvHuaweiToken
-	r.envOf[c.ZStackSession] = credentials.EnvZStackSession
-	delete(r.envOf, "")
+	for _, v := range providers.Variables() {
+		if v.Verbatim && c.Get(v) != "" {
+			r.envOf[c.Get(v)] = v.Env
+		}
+	}
 	return r
 }
 

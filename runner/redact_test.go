@@ -8,13 +8,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/conformance-suite/conformance/credentials"
+	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
 )
 
 // A run of 1,000 cases registers a signature or two per case: redacting a failure text, with
 // its curl and an excerpt cut short, stays cheap.
 func BenchmarkRedactorThousandCases(b *testing.B) {
-	r := newRedactor(credentials.Defaults())
+	r := newRedactor(providers.Defaults())
 	for i := range 2000 {
 		sum := sha256.Sum256([]byte(fmt.Sprint(i)))
 		r.add(hex.EncodeToString(sum[:]))
@@ -31,7 +32,7 @@ func BenchmarkRedactorThousandCases(b *testing.B) {
 // Each signature registered rebuilds the replacer on the next redaction: with 4,000 forms
 // registered, one rebuild stays in the milliseconds.
 func BenchmarkRedactorRebuild(b *testing.B) {
-	r := newRedactor(credentials.Defaults())
+	r := newRedactor(providers.Defaults())
 	for i := range 2000 {
 		sum := sha256.Sum256([]byte(fmt.Sprint(i)))
 		r.add(hex.EncodeToString(sum[:]))
@@ -46,7 +47,7 @@ func BenchmarkRedactorRebuild(b *testing.B) {
 
 // The evidence of a trimmed body is marked as cut, and a secret the cut split is redacted.
 func TestRedactorBodyEvidence(t *testing.T) {
-	r := newRedactor(credentials.Set{HuaweiSecretKey: "probe-secret-0123456789"})
+	r := newRedactor(providers.Credentials{huaweicloud.SecretKey.Env: "probe-secret-0123456789"})
 	kept := []byte(`{"echo":"probe-secret-01`)
 	if got := r.body(kept, 5000); strings.Contains(got, "probe-secret") || !strings.Contains(got, "5000 bytes in all") {
 		t.Errorf("body: %q", got)

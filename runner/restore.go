@@ -9,58 +9,14 @@ import (
 
 	"github.com/conformance-suite/conformance/conformance"
 	"github.com/conformance-suite/conformance/fixtures"
+	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/specs"
 )
 
-// restorer turns what an operation's read counterpart (x-snapshot) showed before the run into
-// the bodies that, sent with the operation itself, put that state back.
-type restorer func(snapshot any) (bodies []any, what string, err error)
-
-// restorers knows, per mutating operation, how to undo it from its snapshot.
-var restorers = map[string]restorer{
-	"InitializeTenant": func(snap any) ([]any, string, error) {
-		v, ok := field(snap, "service_status").(string)
-		if !ok {
-			return nil, "", errors.New("the tenant profile has no service_status")
-		}
-		return []any{map[string]any{"service_status": v}}, "service_status " + v, nil
-	},
-	"UpdateEnterpriseId": func(snap any) ([]any, string, error) {
-		v, ok := field(snap, "enterprise_id").(string)
-		if !ok {
-			return nil, "", errors.New("the workspace has no enterprise_id")
-		}
-		return []any{map[string]any{"enterprise_id": v}}, fmt.Sprintf("enterprise_id %q", v), nil
-	},
-	"UpdateTenantConfig": func(snap any) ([]any, string, error) {
-		configs, ok := field(snap, "function_configs").([]any)
-		if !ok {
-			return nil, "", errors.New("the answer has no function_configs")
-		}
-		var bodies []any
-		for _, c := range configs {
-			bodies = append(bodies, map[string]any{"function_config": c})
-		}
-		return bodies, fmt.Sprintf("%d recorded configurations (configurations the run added cannot be removed: there is no delete operation)", len(configs)), nil
-	},
-	"ChangeIAM2ProjectState": func(snap any) ([]any, string, error) {
-		list, _ := field(snap, "inventories").([]any)
-		if len(list) != 1 {
-			return nil, "", fmt.Errorf("the query found %d projects, want 1", len(list))
-		}
-		state, _ := field(list[0], "state").(string)
-		event := map[string]string{"Enabled": "enable", "Disabled": "disable"}[state]
-		if event == "" {
-			return nil, "", fmt.Errorf("state %q cannot be restored with a state event", state)
-		}
-		return []any{map[string]any{"changeIAM2ProjectState": map[string]any{"stateEvent": event}}}, "state " + state, nil
-	},
-}
-
-func field(v any, name string) any {
-	m, _ := v.(map[string]any)
-	return m[name]
+// restorer is how the operation's provider puts back what it changes, nil when it knows no way.
+func restorer(op *specs.Operation) providers.Restorer {
+	return providers.Of(op).Restorers[op.ID]
 }
 
 // snapshot is the recorded state of one mutating operation.
@@ -98,7 +54,7 @@ func (p *Plan) record() {
 }
 
 func (p *Plan) recordOne(op *specs.Operation) error {
-	if restorers[op.ID] == nil || op.Snapshot == "" {
+	if restorer(op) == nil || op.Snapshot == "" {
 		return errors.New("no way to restore it is known")
 	}
 	read, ok := p.session.specs.Operation(op.Snapshot)
@@ -118,7 +74,7 @@ func (p *Plan) recordOne(op *specs.Operation) error {
 	if err := json.Unmarshal(x.Response.Body, &v); err != nil {
 		return fmt.Errorf("%s: %v", read.ID, err)
 	}
-	if _, _, err := restorers[op.ID](v); err != nil {
+	if _, _, err := restorer(op)(v); err != nil {
 		return fmt.Errorf("%s: %v", read.ID, err)
 	}
 	p.snapshots = append(p.snapshots, snapshot{op: op, value: v})
@@ -130,7 +86,7 @@ func (p *Plan) recordOne(op *specs.Operation) error {
 func (p *Plan) Finish() []reports.Restored {
 	var out []reports.Restored
 	for _, snap := range p.snapshots {
-		bodies, what, _ := restorers[snap.op.ID](snap.value)
+		bodies, what, _ := restorer(snap.op)(snap.value)
 		r := reports.Restored{Operation: snap.op.ID, What: what}
 		for _, body := range bodies {
 			raw, _ := json.Marshal(body)
@@ -162,25 +118,27 @@ func restoreError(x *conformance.Exchange) error {
 // logOut ends the ZStack session the run logged in for; a session from the environment is
 // the user's and stays.
 func (s *session) logOut() {
-	if !s.loggedIn {
-		return
+	for _, l := range s.logins {
+		if l.loggedIn {
+			s.logOutOf(l)
+		}
 	}
-	op, ok := s.specs.Operation("LogOut")
+}
+
+// logOutOf ends the session the run logged in to, whose path takes it as {uuid}.
+func (s *session) logOutOf(l *login) {
+	op, ok := s.specs.Operation(l.flow.Logout)
 	if !ok || s.breaker.refuse(op.Service) != nil {
 		return // a service that stopped answering is not waited for once more
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
 	defer cancel()
 	u := *s.base[op.Service]
-	u.Path += expandPathOrEmpty(op.Path, s.zstack)
+	path, _ := expandPath(op.Path, map[string]string{"uuid": l.session}, nil, nil)
+	u.Path += path
 	req, err := http.NewRequestWithContext(ctx, op.Method, u.String(), http.NoBody)
 	if err != nil {
 		return
 	}
 	_, _ = s.do(op.Service, req)
-}
-
-func expandPathOrEmpty(template, session string) string {
-	p, _ := expandPath(template, map[string]string{"uuid": session}, nil)
-	return p
 }

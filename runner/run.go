@@ -5,12 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
-	"maps"
 	"os"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -20,9 +17,9 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/conformance-suite/conformance/conformance"
-	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/fixtures/derive"
+	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/specs"
 )
@@ -47,6 +44,9 @@ type Plan struct {
 	// keeps the order of one run.
 	order []string
 	shard *reports.Shard
+	// finished, when set, hears each verdict as soon as it is judged, in the order cases
+	// finish (the console's live lines, see console.go).
+	finished func(conformance.Verdict)
 }
 
 // Verdict waits for a case's verdict: its exchange sent and judged by the background sender.
@@ -56,7 +56,7 @@ func (p *Plan) Verdict(c *conformance.Planned) conformance.Verdict { return p.se
 // cfg.Parallel at a time, in the background, until ctx is done.
 func (p *Plan) Start(ctx context.Context) {
 	p.record()
-	p.session.Start(ctx, p.Cases)
+	p.session.Start(ctx, p.Cases, p.finished)
 }
 
 // NewPlan loads specs and fixtures, resolves targets and credentials, and selects the cases.
@@ -89,7 +89,7 @@ func NewPlan(cfg Config) (*Plan, error) {
 	filter := func([]string) bool { return true }
 	if cfg.LabelFilter != "" {
 		if filter, err = types.ParseLabelFilter(cfg.LabelFilter); err != nil {
-			return nil, UsageError{fmt.Errorf("--label-filter: %w", err)}
+			return nil, UsageError{fmt.Errorf("--label-filter: %w", plainGinkgoError(err))}
 		}
 	}
 	plan := &Plan{Target: cfg.Description, Targets: cfg.targets(), shard: cfg.Shard}
@@ -155,11 +155,8 @@ func LoadSpecs(dir string) (*specs.Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, sp := range set.Specs {
-		if _, ok := clients[sp.Provider]; !ok {
-			return nil, fmt.Errorf("specs: %s: info.x-provider %q is not a provider the suite supports (%s)",
-				sp.File, sp.Provider, strings.Join(slices.Sorted(maps.Keys(clients)), ", "))
-		}
+	if err := providers.Check(set); err != nil {
+		return nil, err
 	}
 	return set, nil
 }
@@ -175,31 +172,29 @@ func (s *session) skipReason(c *fixtures.Case, op *specs.Operation) string {
 		// lenient service applies a body whose signature is stale or whose type is wrong.
 		return HeldBack + ": " + op.ID + " changes state and " + base.Hostname() + " is not on loopback (pass --allow-mutations to run it)"
 	}
-	if mode := c.Request.Credentials; op.Secured && mode != fixtures.NoCredentials && mode != fixtures.WrongCredentials {
-		if why := clients[op.Provider].unavailable(mode, s.creds); why != "" {
+	provider := providers.Of(op)
+	if op.Secured {
+		if why := unavailable(provider, c.Request.Credentials, s.creds); why != "" {
 			return why
 		}
-		if mode.Signed() && op.Provider == "huaweicloud" && (s.creds.HuaweiAccessKey == "" || s.creds.HuaweiSecretKey == "") {
-			return "a " + string(mode) + " signature needs an access key: set " + credentials.EnvHuaweiAccessKey + " and " + credentials.EnvHuaweiSecretKey
-		}
 	}
-	vars := s.vars()
+	filled := fills(provider)
 	need := map[string]bool{}
 	for _, name := range op.PathParameters() {
 		if _, given := c.Request.Path[name]; !given {
-			need[pathDefaults[name]] = true
+			need[filled[name]] = true
 		}
 	}
 	for _, str := range caseStrings(c) {
-		for _, name := range fixtures.Placeholders {
-			if strings.Contains(str, "{"+name+"}") {
-				need[name] = true
+		for _, p := range providers.Placeholders() {
+			if strings.Contains(str, "{"+p.Name+"}") {
+				need[p.Name] = true
 			}
 		}
 	}
-	for _, name := range fixtures.Placeholders {
-		if need[name] && vars[name] == "" {
-			return "no value for {" + name + "}: set " + placeholderEnv[name]
+	for _, p := range providers.Placeholders() {
+		if need[p.Name] && s.creds.Get(p.From) == "" {
+			return "no value for {" + p.Name + "}: set " + p.From.Env
 		}
 	}
 	return ""
@@ -208,12 +203,6 @@ func (s *session) skipReason(c *fixtures.Case, op *specs.Operation) string {
 // HeldBack starts the skip reason of a case that was not sent because it could change the state
 // of a remote target.
 const HeldBack = "held back"
-
-var placeholderEnv = map[string]string{
-	"project_id":          credentials.EnvHuaweiProjectID,
-	"tid":                 credentials.EnvAlibabaTid,
-	"zstack_project_uuid": credentials.EnvZStackProjectUUID,
-}
 
 func caseStrings(c *fixtures.Case) []string {
 	out := []string{string(c.Request.Body)}
@@ -261,7 +250,7 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 		_ = reports.WriteAll(cfg.ReportDir, report)
 		return 2, UsageError{fmt.Errorf("no case can run, all %d are skipped: %s", len(plan.Cases), skipReasons(report))}
 	}
-	fmt.Fprintf(cfg.Out, "conformance run against %s: %d cases (seed %d, profile %s)\n", plan.session.redact.text(plan.Target), len(plan.Cases), cfg.Seed, cfg.Profile)
+	con := plan.showOn(cfg.Console)
 	// Ginkgo watches SIGINT and SIGTERM too and may end the suite before the caller's
 	// handler has cancelled ctx: either one stops the sending.
 	ctx, stop := context.WithCancel(ctx)
@@ -282,7 +271,6 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 				return
 			}
 			verdicts[v.Planned.Case.ID] = v
-			printLive(cfg.Out, v, cfg.Profile, plan.session.redact)
 		},
 	}
 	interrupted, err := runGinkgo(ctx, suite, cfg.ReportDir, plan.session.redact)
@@ -302,25 +290,27 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	report.Interrupted = ctx.Err() != nil
 	for _, r := range restored {
 		if r.Error != "" {
-			fmt.Fprintf(cfg.Out, "NOT RESTORED %s: %s: %s\n", r.Operation, r.What, r.Error)
+			con.Note(fmt.Sprintf("NOT RESTORED %s: %s: %s", r.Operation, r.What, r.Error))
 		} else {
-			fmt.Fprintf(cfg.Out, "restored %s: %s\n", r.Operation, r.What)
+			con.Note(fmt.Sprintf("restored %s: %s", r.Operation, r.What))
 		}
 	}
 	if baseline != nil {
 		cmp := reports.Compare(baseline, report)
 		report.Baseline(cfg.Baseline, cmp)
-		fmt.Fprintf(cfg.Out, "\ncompared with the baseline %s:\n", cfg.Baseline)
-		_ = cmp.Write(cfg.Out)
+		var b strings.Builder
+		_ = cmp.Write(&b)
+		con.Note(fmt.Sprintf("\ncompared with the baseline %s:\n%s", cfg.Baseline, b.String()))
 	}
 	if err := reports.WriteAll(cfg.ReportDir, report); err != nil {
 		return 2, UsageError{fmt.Errorf("--report-dir: %w", err)}
 	}
-	_ = report.Coverage.WriteText(cfg.Out)
-	printSummary(cfg.Out, report, cfg.ReportDir)
+	con.Summary(report, cfg.ReportDir)
 	switch {
 	case report.Interrupted:
 		return ExitInterrupted, nil
+	case report.Summary.Throttled > 0 && report.Summary.Failed == 0 && report.BaselineResult == nil:
+		return 1, fmt.Errorf("%d cases were still throttled after their retries (HTTP 429 or the provider's throttling code): the run reached no verdict on them; lower --rate-limit or --parallel", report.Summary.Throttled)
 	case report.Summary.Passed+report.Summary.Failed == 0:
 		return 2, UsageError{errors.New("no case ran: " + skipReasons(report))}
 	case !report.Passed():
@@ -335,6 +325,15 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 // or 143 (SIGTERM), as shells report a process killed by the signal.
 const ExitInterrupted = 130
 
+// positions numbers the selected cases from 1 in the order of the whole plan (Case.Order).
+func (p *Plan) positions() map[string]int {
+	order := make(map[string]int, len(p.order))
+	for i, id := range p.order {
+		order[id] = i + 1
+	}
+	return order
+}
+
 // runnable reports whether any planned case can run: a run that tests nothing is a
 // configuration error, never a pass.
 func (p *Plan) runnable() bool {
@@ -344,27 +343,12 @@ func (p *Plan) runnable() bool {
 // skipReasons counts a report's skipped cases by reason, for the message of a run in which
 // nothing ran.
 func skipReasons(r *reports.Report) string {
-	reasons, counts := skipCounts(r)
+	reasons, counts := r.SkipReasons()
 	parts := make([]string, len(reasons))
 	for i, why := range reasons {
 		parts[i] = fmt.Sprintf("%d skipped: %s", counts[why], why)
 	}
 	return strings.Join(parts, "; ")
-}
-
-// skipCounts lists the reasons cases were skipped, in report order, and how many each.
-func skipCounts(r *reports.Report) ([]string, map[string]int) {
-	counts := map[string]int{}
-	var order []string
-	for _, c := range r.Cases {
-		if c.State == reports.Skipped {
-			if counts[c.Reason] == 0 {
-				order = append(order, c.Reason)
-			}
-			counts[c.Reason]++
-		}
-	}
-	return order, counts
 }
 
 // runGinkgo runs the suite in this process. Ginkgo's own console output goes to
@@ -424,13 +408,11 @@ func (p *Plan) report(verdicts map[string]conformance.Verdict, started time.Time
 	for _, c := range conformance.Checks {
 		r.Checks = append(r.Checks, string(c.Name))
 	}
-	order := map[string]int{}
-	for i, id := range p.order {
-		order[id] = i + 1
-	}
+	order := p.positions()
 	for _, d := range p.session.specs.Discrepancies() {
 		r.Discrepancies = append(r.Discrepancies, reports.Discrepancy{
 			File: d.File, Line: d.Line, Pointer: d.Pointer, Doc: d.Doc, Actual: d.Actual, Source: d.Source,
+			Title: d.Title, Operation: d.Operation,
 		})
 	}
 	for _, pc := range p.Cases {
@@ -470,10 +452,15 @@ func caseReport(pc *conformance.Planned, v conformance.Verdict, ran bool, gate f
 	case !ran:
 		c.State, c.Reason = reports.Skipped, NotRunInterrupted
 		return c
+	case v.Throttled: // its last answer is the evidence, but no verdict
+		c.State, c.Reason, c.Retries = reports.Throttled, v.Reason, v.Retries
+		c.Curl, c.Exchange = v.Exchange.Curl, transcript(v.Exchange, red)
+		return c
 	case v.Skipped:
 		c.State, c.Reason = reports.Skipped, v.Reason
 		return c
 	}
+	c.Retries = v.Retries
 	x := v.Exchange
 	c.DurationMS = x.Duration.Milliseconds()
 	c.Curl = x.Curl
@@ -529,89 +516,6 @@ func transcript(x *conformance.Exchange, red *redactor) *reports.Exchange {
 		}
 	}
 	return t
-}
-
-// printLive prints one line per case as its spec ends, and the failures and warnings under it.
-func printLive(out io.Writer, v conformance.Verdict, gate fixtures.Profile, red *redactor) {
-	p := v.Planned
-	if v.Skipped {
-		fmt.Fprintf(out, "SKIP  %-28s %-26s %s: %s\n", p.Op.Service, p.Op.ID, p.Case.Name, v.Reason)
-		return
-	}
-	failures, warnings := v.Result.Split(gate)
-	word := "PASS"
-	switch {
-	case len(failures) > 0:
-		word = "FAIL"
-	case len(warnings) > 0:
-		word = "WARN"
-	}
-	fmt.Fprintf(out, "%-4s  %-28s %-26s %s (%dms)\n", word, p.Op.Service, p.Op.ID, p.Case.Name, v.Exchange.Duration.Milliseconds())
-	for _, f := range failures {
-		fmt.Fprintf(out, "      - %s\n", red.text(f.Message))
-	}
-	for _, f := range warnings {
-		fmt.Fprintf(out, "      warning (%s): %s\n", f.Profile, red.text(f.Message))
-	}
-	if len(failures)+len(warnings) > 0 {
-		fmt.Fprintf(out, "      reproduce: %s\n", v.Exchange.Curl)
-	}
-}
-
-// printSummary prints the closing table: one row per operation, then the totals.
-func printSummary(out io.Writer, r *reports.Report, reportDir string) {
-	type row struct{ passed, failed, skipped, derived int }
-	rows := map[string]*row{}
-	var keys []string
-	for _, c := range r.Cases {
-		k := c.Service + " " + c.Operation
-		if rows[k] == nil {
-			rows[k] = &row{}
-			keys = append(keys, k)
-		}
-		if slices.Contains(c.Labels, derive.LabelDerived) || slices.Contains(c.Labels, derive.LabelGenerated) {
-			rows[k].derived++
-		}
-		switch c.State {
-		case reports.Passed:
-			rows[k].passed++
-		case reports.Failed:
-			rows[k].failed++
-		default:
-			rows[k].skipped++
-		}
-	}
-	sort.Strings(keys)
-	order, reasons := skipCounts(r)
-	if len(order) > 0 {
-		fmt.Fprintln(out)
-	}
-	for _, why := range order {
-		fmt.Fprintf(out, "skipped %d: %s\n", reasons[why], why)
-	}
-	fmt.Fprintf(out, "\n%-56s %6s %6s %7s %8s\n", "operation", "passed", "failed", "skipped", "derived")
-	derived := 0
-	for _, k := range keys {
-		fmt.Fprintf(out, "%-56s %6d %6d %7d %8d\n", k, rows[k].passed, rows[k].failed, rows[k].skipped, rows[k].derived)
-		derived += rows[k].derived
-	}
-	s := r.Summary
-	fmt.Fprintf(out, "%-56s %6d %6d %7d %8d\n\n", "total", s.Passed, s.Failed, s.Skipped, derived)
-	for _, pr := range r.Profiles {
-		fmt.Fprintf(out, "profile %-6s %-14s %-8s %d passed, %d failed, %d skipped\n", pr.Profile, pr.Provider, pr.Verdict, pr.Passed, pr.Failed, pr.Skipped)
-	}
-	if s.Warned > 0 {
-		fmt.Fprintf(out, "%d passed cases carry warnings: findings outside the %s profile, which do not fail the run (--profile strict makes them failures)\n", s.Warned, r.Profile)
-	}
-	fmt.Fprintf(out, "verdict on the %s profile: %s\n", r.Profile, r.Verdict())
-	verdict := "PASS"
-	if !r.Passed() || (r.Coverage.Short() && r.Shard == nil) {
-		verdict = "FAIL"
-	}
-	fmt.Fprintf(out, "%d cases in %.2fs; reports in %s (report.json, junit.xml, summary.md, report.html)\n",
-		len(r.Cases), float64(r.DurationMS)/1000, reportDir)
-	// The verdict closes the output, alone on its line, in the form CI log readers look for.
-	fmt.Fprintf(out, "%s: %d passed, %d failed, %d skipped\n", verdict, s.Passed, s.Failed, s.Skipped)
 }
 
 // keepSequencesWhole skips the steps of a sequence that the label filter or the shard cut

@@ -15,8 +15,10 @@ import (
 	"time"
 
 	"github.com/conformance-suite/conformance/conformance"
-	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
+	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
+	"github.com/conformance-suite/conformance/providers/zstack"
 	"github.com/conformance-suite/conformance/runner"
 	"github.com/conformance-suite/conformance/specs"
 )
@@ -43,8 +45,8 @@ func exchanges(t *testing.T, cfg runner.Config) (map[string]conformance.Result, 
 func config(target string) runner.Config {
 	cfg := runner.DefaultConfig()
 	cfg.Target = target
-	d := credentials.Defaults()
-	d.HuaweiToken = ""
+	d := providers.Defaults()
+	d[huaweicloud.Token.Env] = ""
 	cfg.Credentials = d
 	return cfg
 }
@@ -96,7 +98,7 @@ func TestZStackLoginAndLogout(t *testing.T) {
 	}
 	defer srv.Close()
 	cfg := config(srv.URL())
-	cfg.Credentials.ZStackSession = ""
+	cfg.Credentials[zstack.Session.Env] = ""
 	cfg.LabelFilter = "zstack"
 	results, plan := exchanges(t, cfg)
 	mustPass(t, results)
@@ -207,17 +209,17 @@ func TestRemoteTargetWithAllowMutationsRestoresState(t *testing.T) {
 // readState reads what the mutating operations change, through the read operations.
 func readState(t *testing.T, cfg runner.Config) string {
 	t.Helper()
-	d := credentials.Defaults()
+	d := providers.Defaults()
 	client := &http.Client{Transport: &http.Transport{DialContext: cfg.Dial}, Timeout: 5 * time.Second}
 	var parts []string
 	for _, path := range []string{
-		"/v1/" + d.HuaweiProjectID + "/tenant/profile",
-		"/v2/" + d.HuaweiProjectID + "/workspaces",
-		"/zstack/v1/iam2/projects/" + d.ZStackProjectUUID,
+		"/v1/" + d.Get(huaweicloud.ProjectID) + "/tenant/profile",
+		"/v2/" + d.Get(huaweicloud.ProjectID) + "/workspaces",
+		"/zstack/v1/iam2/projects/" + d.Get(zstack.ProjectUUID),
 	} {
 		req, _ := http.NewRequest(http.MethodGet, cfg.Target+path, nil)
-		req.Header.Set("X-Auth-Token", d.HuaweiToken)
-		req.Header.Set("Authorization", "OAuth "+d.ZStackSession)
+		req.Header.Set("X-Auth-Token", d.Get(huaweicloud.Token))
+		req.Header.Set("Authorization", "OAuth "+d.Get(zstack.Session))
 		if strings.HasPrefix(path, "/v") {
 			req.Header.Del("Authorization")
 		}
@@ -262,13 +264,18 @@ func TestConfigFile(t *testing.T) {
 	}
 	cfg := runner.DefaultConfig()
 	f.Apply(&cfg)
-	creds := credentials.FromEnv(f.Lookup(func(string) (string, bool) { return "", false }))
-	if cfg.Target != "http://127.0.0.1:9" || cfg.Timeout != 3*time.Second || cfg.Parallel != 2 || creds.HuaweiProjectID != "p1" {
+	creds := providers.FromEnv(f.Lookup(func(string) (string, bool) { return "", false }))
+	if cfg.Target != "http://127.0.0.1:9" || cfg.Timeout != 3*time.Second || cfg.Parallel != 2 || creds.Get(huaweicloud.ProjectID) != "p1" {
 		t.Fatalf("config %+v, creds %+v", cfg, creds)
 	}
 	os.WriteFile(path, []byte("targt: x\n"), 0o644)
-	if _, err := runner.ReadFile(path); err == nil || !strings.Contains(err.Error(), "line 1") {
-		t.Fatalf("an unknown key: %v, want an error naming the line", err)
+	if _, err := runner.ReadFile(path); err == nil || !strings.Contains(err.Error(), "c.yaml:1: unknown key targt (did you mean target?)") || strings.Contains(err.Error(), "runner.") {
+		t.Fatalf("an unknown key: %v, want an error naming the file, the line, the key and the closest one, no Go type", err)
+	}
+	os.WriteFile(path, []byte("timeout: soon\noperations:\n  InitializeTenant:\n    exclude_check: [x]\n"), 0o644)
+	if _, err := runner.ReadFile(path); err == nil || !strings.Contains(err.Error(), "c.yaml:1: `soon` is not a duration") ||
+		!strings.Contains(err.Error(), "c.yaml:4: unknown key exclude_check of an operation (under operations:) (did you mean exclude_checks?)") || strings.Contains(err.Error(), "runner.") {
+		t.Fatalf("a bad value and an unknown key of an operation: %v", err)
 	}
 	os.WriteFile(path, []byte("environment:\n  CONFORMANCE_NO_SUCH: x\n"), 0o644)
 	if _, err := runner.ReadFile(path); err == nil {

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"sync"
 
+	"golang.org/x/sync/semaphore"
+
 	"github.com/conformance-suite/conformance/conformance"
 )
 
@@ -16,79 +18,137 @@ const evidenceLimit = 4 << 10
 type future struct {
 	done chan struct{}
 	v    conformance.Verdict
+	// finished, when set, hears the verdict once done is closed (the console's live line).
+	finished func(conformance.Verdict)
 }
 
-// Start sends every runnable case in the background, exactly cfg.Parallel requests in flight,
-// and judges each answer as it arrives; the steps of each sequence go last, one at a time, in
-// step order, once nothing else is in flight, since each step judges the state the previous one
-// left. Ginkgo runs its specs serially and only waits for verdicts (Verdict): it never sends,
-// so nothing else is in flight. Once ctx is done no case is sent any more: the rest are
-// reported as not run, the requests in flight end within --timeout.
-func (s *session) Start(ctx context.Context, cases []*conformance.Planned) {
-	var independent []*conformance.Planned
-	sequences := map[string][]*conformance.Planned{}
-	var order []string
+// close publishes the verdict: to Verdict's waiters, then to finished.
+func (f *future) close() {
+	close(f.done)
+	if f.finished != nil {
+		f.finished(f.v)
+	}
+}
+
+// serviceInFlight bounds the requests in flight to one service. A run against a real cloud is
+// bound by latency, not by the endpoint's capacity: every service is its own endpoint behind
+// its provider's gateway, and at 100-300 ms an answer, 16 in flight is 50-160 requests a
+// second per service, which sends the default run in a few round trips per service and stays
+// within the per-account quotas gateways grant by default; an account with a lower quota sets
+// --rate-limit, and whatever is still throttled is retried (throttle.go). --parallel bounds
+// the requests in flight across all services; a service never takes more than it.
+const serviceInFlight = 16
+
+// scheduler is one run's sending: the request slots shared by every service (--parallel) and
+// each service's pace (--rate-limit).
+type scheduler struct {
+	*session
+	slots *semaphore.Weighted
+	pace  pacer
+}
+
+// Start sends every runnable case in the background and judges each answer as it arrives.
+// Each service has its own lane of at most serviceInFlight requests in flight, all lanes
+// together at most cfg.Parallel, so a slow service does not hold back the others and the
+// verdicts of a service arrive in plan order, each as soon as it is judged. The steps of each
+// sequence go one at a time, in step order, once every other case of the sequence's service is
+// judged, and one sequence of a service at a time: each step judges the state the previous one
+// left, and only the cases of its own service could change that state (each service is its own
+// product behind its own endpoint, so the sequences of different services run side by side).
+// Ginkgo runs its specs serially and only waits for verdicts (Verdict): it never sends. Once
+// ctx is done no case is sent any more: the rest are reported as not run, the requests in
+// flight end within --timeout. finished, when not nil, hears each verdict as soon as it is
+// judged, from the goroutine that judged it.
+func (s *session) Start(ctx context.Context, cases []*conformance.Planned, finished func(conformance.Verdict)) {
+	type lane struct {
+		independent []*conformance.Planned   // in plan order
+		sequences   [][]*conformance.Planned // in plan order, each sorted by step below
+	}
+	lanes := map[string]*lane{}
+	var services []string
+	sequence := map[string]int{} // sequence name → its index in its lane
 	for _, p := range cases {
 		if p.Skip != "" {
 			continue
 		}
-		s.results[p.Case.ID] = &future{done: make(chan struct{})}
-		if seq := p.Case.Sequence; seq != "" {
-			if sequences[seq] == nil {
-				order = append(order, seq)
-			}
-			sequences[seq] = append(sequences[seq], p)
+		s.results[p.Case.ID] = &future{done: make(chan struct{}), finished: finished}
+		l := lanes[p.Op.Service]
+		if l == nil {
+			l = &lane{}
+			lanes[p.Op.Service] = l
+			services = append(services, p.Op.Service)
+		}
+		seq := p.Case.Sequence
+		if seq == "" {
+			l.independent = append(l.independent, p)
 			continue
 		}
-		independent = append(independent, p)
+		i, ok := sequence[seq]
+		if !ok {
+			i = len(l.sequences)
+			sequence[seq] = i
+			l.sequences = append(l.sequences, nil)
+		}
+		l.sequences[i] = append(l.sequences[i], p)
 	}
+	sch := &scheduler{session: s, slots: semaphore.NewWeighted(int64(s.cfg.Parallel))}
 	s.sent = make(chan struct{})
 	go func() {
 		defer close(s.sent)
-		work := make(chan *conformance.Planned)
-		var wg sync.WaitGroup
-		for range s.cfg.Parallel {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for p := range work {
-					s.complete(ctx, p)
+		var all sync.WaitGroup
+		for _, svc := range services {
+			l := lanes[svc]
+			all.Go(func() {
+				work := make(chan *conformance.Planned)
+				var senders sync.WaitGroup
+				for range min(serviceInFlight, s.cfg.Parallel, len(l.independent)) {
+					senders.Go(func() {
+						for p := range work {
+							sch.complete(ctx, p)
+						}
+					})
 				}
-			}()
+				for _, p := range l.independent {
+					work <- p
+				}
+				close(work)
+				senders.Wait()
+				for _, steps := range l.sequences {
+					sort.SliceStable(steps, func(i, j int) bool { return steps[i].Case.Step < steps[j].Case.Step })
+					for _, p := range steps {
+						sch.complete(ctx, p)
+					}
+				}
+			})
 		}
-		for _, p := range independent {
-			work <- p
-		}
-		close(work)
-		wg.Wait()
-		for _, seq := range order {
-			steps := sequences[seq]
-			sort.SliceStable(steps, func(i, j int) bool { return steps[i].Case.Step < steps[j].Case.Step })
-			for _, p := range steps {
-				s.complete(ctx, p)
-			}
-		}
+		all.Wait()
 	}()
 }
 
-// complete sends one case, judges the answer with the case's options and keeps the verdict
-// with bounded evidence.
-func (s *session) complete(ctx context.Context, p *conformance.Planned) {
+// complete sends one case (again while it is throttled: sendThrottled), judges the answer with
+// the case's options and keeps the verdict with bounded evidence. A case whose every attempt
+// was throttled gets no verdict of its own: it is reported as throttled, with its last answer.
+func (s *scheduler) complete(ctx context.Context, p *conformance.Planned) {
 	f := s.results[p.Case.ID]
-	defer close(f.done)
+	defer f.close()
 	if ctx.Err() != nil {
 		f.v = conformance.Verdict{Planned: p, Skipped: true, Reason: NotRunInterrupted}
 		return
 	}
-	x := s.send(ctx, p)
+	x, retries, throttled := s.sendThrottled(ctx, p)
 	if ctx.Err() != nil { // aborted in flight: its answer, if any, is not evidence
 		f.v = conformance.Verdict{Planned: p, Skipped: true, Reason: NotRunInterrupted}
+		return
+	}
+	if throttled != "" {
+		x.Trim(evidenceLimit)
+		f.v = conformance.Verdict{Planned: p, Exchange: x, Skipped: true, Throttled: true, Reason: throttled, Retries: retries}
 		return
 	}
 	res := conformance.Evaluate(x, p.Options)
 	s.coverage.Observe(x) // before Trim: coverage reads whole bodies
 	x.Trim(evidenceLimit)
-	f.v = conformance.Verdict{Planned: p, Exchange: x, Result: res}
+	f.v = conformance.Verdict{Planned: p, Exchange: x, Result: res, Retries: retries}
 }
 
 // wait returns once every case Start took is sent and judged, or given up: nothing of the

@@ -21,8 +21,8 @@ import (
 
 	"github.com/conformance-suite/conformance/conformance"
 	"github.com/conformance-suite/conformance/coverage"
-	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/fixtures"
+	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/specs"
 )
 
@@ -30,7 +30,7 @@ import (
 // client and whatever a provider's login handed out.
 type session struct {
 	cfg    Config
-	creds  credentials.Set
+	creds  providers.Credentials
 	specs  *specs.Set
 	http   *http.Client
 	now    func() time.Time
@@ -45,17 +45,14 @@ type session struct {
 	// coverage records what each judged exchange exercised of its contract (schedule.go).
 	coverage *coverage.Recorder
 
-	zstackOnce sync.Once
-	zstack     string // session uuid, from the environment or a login
-	zstackErr  error
-	loggedIn   bool
+	logins map[string]*login // provider → its session, for providers that declare one (login.go)
 
 	mu      sync.Mutex
 	results map[string]*future // case ID → its verdict, see schedule.go
 	sent    chan struct{}      // closed once Start has sent or given up every case
 }
 
-func newSession(cfg Config, creds credentials.Set, set *specs.Set, targets map[string]string) (*session, error) {
+func newSession(cfg Config, creds providers.Credentials, set *specs.Set, targets map[string]string) (*session, error) {
 	s := &session{
 		cfg:     cfg,
 		creds:   creds,
@@ -66,8 +63,14 @@ func newSession(cfg Config, creds credentials.Set, set *specs.Set, targets map[s
 		breaker: newBreaker(cfg.MaxTransportFailures),
 		bodies:  semaphore.NewWeighted(bodyBudget),
 		results: map[string]*future{},
+		logins:  map[string]*login{},
 
 		coverage: coverage.NewRecorder(),
+	}
+	for _, p := range providers.All() {
+		if p.Session != nil {
+			s.logins[p.Name] = &login{flow: p.Session, provider: p}
+		}
 	}
 	for _, sp := range set.Specs {
 		raw := targets[sp.Service]
@@ -133,8 +136,8 @@ func (s *session) send(parent context.Context, p *conformance.Planned) *conforma
 	}
 	start := time.Now()
 	x.Response, x.Err = s.do(p.Op.Service, req)
-	if x.Err == nil && p.Op.Async {
-		x.Response, x.Steps, x.Err = s.poll(ctx, p.Op.Service, req, x.Response)
+	if async := providers.Of(p.Op).Async; x.Err == nil && p.Op.Async && async != nil {
+		x.Response, x.Steps, x.Err = s.poll(ctx, p.Op.Service, async, req, x.Response)
 	}
 	x.Duration = time.Since(start)
 	if x.Err != nil {
@@ -223,9 +226,10 @@ func (s *session) transportError(req *http.Request, err error) error {
 // build makes the request of a case as the provider's official client would send it.
 func (s *session) build(ctx context.Context, p *conformance.Planned) (*http.Request, []byte, error) {
 	op, c := p.Op, p.Case
-	cl := clients[op.Provider]
+	provider := providers.Of(op)
+	cl := provider.Client
 	vars := s.vars()
-	path, err := expandPath(op.Path, c.Request.Path, vars)
+	path, err := expandPath(op.Path, c.Request.Path, vars, fills(provider))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -246,7 +250,7 @@ func (s *session) build(ctx context.Context, p *conformance.Planned) (*http.Requ
 	if body == nil {
 		req.Body, req.GetBody, req.ContentLength = http.NoBody, nil, 0
 	}
-	cl.prepare(req, op, s)
+	cl.Prepare(req, op, run{s, provider})
 	if len(c.Request.Query) > 0 {
 		q := req.URL.Query()
 		for k, v := range c.Request.Query {
@@ -259,13 +263,13 @@ func (s *session) build(ctx context.Context, p *conformance.Planned) (*http.Requ
 		if *c.Request.ContentType != "" {
 			req.Header.Set("Content-Type", *c.Request.ContentType)
 		}
-	case body != nil || cl.contentType == "application/x-www-form-urlencoded" && op.Method == http.MethodPost:
-		req.Header.Set("Content-Type", cl.contentType)
+	case body != nil || cl.ContentType == "application/x-www-form-urlencoded" && op.Method == http.MethodPost:
+		req.Header.Set("Content-Type", cl.ContentType)
 	}
 	for k, v := range c.Request.Headers {
 		req.Header.Set(k, fixtures.Expand(v, vars))
 	}
-	if err := cl.authenticate(req, body, c.Request.Credentials, s); err != nil {
+	if err := cl.Authenticate(req, body, c.Request.Credentials, run{s, provider}); err != nil {
 		return nil, nil, err
 	}
 	if c.Request.Credentials == fixtures.TamperedCredentials {
@@ -317,20 +321,28 @@ func loopback(u *url.URL) bool {
 
 // vars are the placeholder values of this run.
 func (s *session) vars() map[string]string {
-	return map[string]string{
-		"project_id":          s.creds.HuaweiProjectID,
-		"tid":                 s.creds.AlibabaTid,
-		"zstack_project_uuid": s.creds.ZStackProjectUUID,
+	out := map[string]string{}
+	for _, p := range providers.Placeholders() {
+		out[p.Name] = s.creds.Get(p.From)
 	}
+	return out
 }
 
-// pathDefaults names the placeholder that fills a path parameter a case leaves out.
-var pathDefaults = map[string]string{
-	"project_id": "project_id",
-	"uuid":       "zstack_project_uuid",
+// fills names, per path parameter, the placeholder of the provider that fills it when a case
+// gives none (providers.Placeholder.Fills).
+func fills(provider *providers.Provider) map[string]string {
+	out := map[string]string{}
+	for _, p := range provider.Placeholders {
+		for _, param := range p.Fills {
+			out[param] = p.Name
+		}
+	}
+	return out
 }
 
-func expandPath(template string, given, vars map[string]string) (string, error) {
+// expandPath fills a path template: a parameter the case gives (placeholders expanded), else
+// the placeholder that fills it.
+func expandPath(template string, given, vars, fills map[string]string) (string, error) {
 	var b strings.Builder
 	rest := template
 	for {
@@ -348,7 +360,7 @@ func expandPath(template string, given, vars map[string]string) (string, error) 
 		if ok {
 			value = fixtures.Expand(value, vars)
 		} else {
-			value = vars[pathDefaults[name]]
+			value = vars[fills[name]]
 		}
 		if value == "" {
 			return "", fmt.Errorf("no value for path parameter {%s}", name)

@@ -133,14 +133,7 @@ func VerifyAlibabaV1(r *http.Request, secretFor func(id string) (string, bool), 
 		return err
 	}
 	ts, ok := all["Timestamp"]
-	if !ok {
-		return fmt.Errorf("%w: no Timestamp parameter", ErrMalformed)
-	}
-	t, err := time.Parse(time.RFC3339, ts)
-	if err != nil {
-		return fmt.Errorf("%w: Timestamp %q is not ISO 8601 (%s)", ErrStale, ts, aliV1TimeLayout)
-	}
-	if err := checkSkew("Timestamp", t, now, maxSkew); err != nil {
+	if _, err := signingTime("Timestamp", ts, ok, layout(time.RFC3339), "ISO 8601 "+aliV1TimeLayout, now, maxSkew); err != nil {
 		return err
 	}
 	sts := aliV1StringToSign(method(r), all)

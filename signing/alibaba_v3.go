@@ -84,14 +84,7 @@ func VerifyAlibabaV3(r *http.Request, body []byte, secretFor func(id string) (st
 		return err
 	}
 	date := r.Header.Get(acs3DateHeader)
-	if date == "" {
-		return fmt.Errorf("%w: no x-acs-date header", ErrMalformed)
-	}
-	t, err := time.Parse(time.RFC3339, date)
-	if err != nil {
-		return fmt.Errorf("%w: x-acs-date %q is not ISO 8601 (%s)", ErrStale, date, aliV1TimeLayout)
-	}
-	if err := checkSkew("x-acs-date", t, now, maxSkew); err != nil {
+	if _, err := signingTime("x-acs-date", date, true, layout(time.RFC3339), "ISO 8601 "+aliV1TimeLayout, now, maxSkew); err != nil {
 		return err
 	}
 	payload := r.Header.Get(acs3ContentSHA256)

@@ -7,6 +7,7 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -268,6 +269,29 @@ func lookupSecret(secretFor func(string) (string, bool), id string) (string, err
 }
 
 // checkSkew fails with ErrStale when t lies more than maxSkew from now, in either direction.
+// signingTime reads the time a signature was made at from what (a header or a parameter, its
+// value and whether it was sent) and checks it lies within maxSkew of now. Absent, the
+// request is malformed; unreadable in the scheme's form or outside the window, it is stale,
+// as the gateways answer.
+func signingTime(what, value string, sent bool, parse func(string) (time.Time, error), form string, now time.Time, maxSkew time.Duration) (time.Time, error) {
+	if !sent || value == "" {
+		return time.Time{}, fmt.Errorf("%w: no %s", ErrMalformed, what)
+	}
+	t, err := parse(value)
+	if errors.Is(err, ErrStale) {
+		return time.Time{}, err // the parser says why itself
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: %s %q is not in the form %s", ErrStale, what, value, form)
+	}
+	return t, checkSkew(what, t, now, maxSkew)
+}
+
+// layout is a parse function of signingTime for one time layout.
+func layout(l string) func(string) (time.Time, error) {
+	return func(s string) (time.Time, error) { return time.Parse(l, s) }
+}
+
 func checkSkew(what string, t, now time.Time, maxSkew time.Duration) error {
 	d := now.Sub(t)
 	if d < 0 {

@@ -81,14 +81,8 @@ func VerifyHuawei(r *http.Request, body []byte, secretFor func(accessKey string)
 		return err
 	}
 	date := r.Header.Get(huaweiDateHeader)
-	if date == "" {
-		return fmt.Errorf("%w: no %s header", ErrMalformed, huaweiDateHeader)
-	}
-	t, err := time.Parse(huaweiDateLayout, date)
+	t, err := signingTime(huaweiDateHeader, date, true, layout(huaweiDateLayout), huaweiDateLayout, now, maxSkew)
 	if err != nil {
-		return fmt.Errorf("%w: %s %q is not in the form %s", ErrStale, huaweiDateHeader, date, huaweiDateLayout)
-	}
-	if err := checkSkew(huaweiDateHeader, t, now, maxSkew); err != nil {
 		return err
 	}
 	want, c, err := huaweiSignature(r, body, a.signedHeaders, t.UTC().Format(huaweiDateLayout), secret)

@@ -115,14 +115,7 @@ func VerifyZStackAccessKey(r *http.Request, secretFor func(id string) (string, b
 		return err
 	}
 	date := r.Header.Get("Date")
-	if date == "" {
-		return fmt.Errorf("%w: no Date header", ErrMalformed)
-	}
-	t, err := parseZStackDate(date)
-	if err != nil {
-		return err
-	}
-	if err := checkSkew("Date", t, now, maxSkew); err != nil {
+	if _, err := signingTime("Date", date, true, parseZStackDate, "RFC 1123", now, maxSkew); err != nil {
 		return err
 	}
 	sts := zstackStringToSign(method(r), date, r.URL.Path)

@@ -110,7 +110,11 @@ func (d *SpecDiff) Write(w io.Writer) error {
 			return err
 		}
 	}
-	_, err := fmt.Fprintf(w, "%d changes, %d breaking\n", len(d.Changes), len(d.Breaking()))
+	noun := "changes"
+	if len(d.Changes) == 1 {
+		noun = "change"
+	}
+	_, err := fmt.Fprintf(w, "%d %s, %d breaking\n", len(d.Changes), noun, len(d.Breaking()))
 	return err
 }
 

@@ -30,6 +30,11 @@ type Discrepancy struct {
 	Doc     string // what the page says
 	Actual  string // what the service does; what the spec follows
 	Source  string // the page, e.g. "002_cc0f0efc32c76b7d.txt"
+	// Title is the page's own title (info.x-seed-titles), empty when the document names none.
+	Title string
+	// Operation names the operations it concerns, comma-separated: the one its pointer lies
+	// in, or those written from its page.
+	Operation string
 }
 
 func (d Discrepancy) String() string {

@@ -49,6 +49,9 @@ type Spec struct {
 	// EnvelopeCode is the JSON pointer of the error code in the envelope
 	// (info.x-error-envelope.code-pointer), e.g. "/error_code" or "/error/code".
 	EnvelopeCode string
+	// SeedTitles maps each seed page the document was written from to the page's title
+	// (info.x-seed-titles).
+	SeedTitles map[string]string
 
 	discrepancies []Discrepancy // every x-doc-discrepancy, in line order
 }
@@ -162,9 +165,13 @@ func Parse(file string, raw []byte) (*Spec, error) {
 	if want := strings.TrimSuffix(file, ".yaml"); sp.Service != want {
 		return nil, &Error{File: file, Err: fmt.Errorf("info.x-service is %q, want the file's base name %q", sp.Service, want)}
 	}
+	if sp.SeedTitles, err = seedTitles(doc.Info.Extensions); err != nil {
+		return nil, &Error{File: file, Err: err}
+	}
 	if sp.discrepancies, err = findDiscrepancies(file, ldoc.GetSpecInfo().RootNode); err != nil {
 		return nil, err
 	}
+	sp.describeDiscrepancies()
 	return sp, nil
 }
 

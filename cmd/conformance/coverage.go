@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -17,8 +15,7 @@ import (
 // (--min-coverage, else the strictest the reports were run with), 2 when a report cannot be
 // read or none records coverage.
 func coverageCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("conformance coverage", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newCommand("conformance coverage", coverageUsage, stderr)
 	var minimum map[string]float64
 	fs.Func("min-coverage", "exit 1 when an operation is below `DIM=PCT[,...]` (dimensions: "+strings.Join(reports.CoverageDimensions(), ", ")+", overall)", func(v string) error {
 		m, err := reports.ParseMinCoverage(v)
@@ -26,27 +23,8 @@ func coverageCmd(args []string, stdout, stderr io.Writer) int {
 		return err
 	})
 	asJSON := fs.Bool("json", false, "print the merged coverage as JSON (report.json's coverage object) instead of a table")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `usage: conformance coverage [--min-coverage DIM=PCT,...] [--json] REPORT...
-
-Prints what the runs exercised of each documented contract: per operation and provider, the
-documented statuses, response fields, enum values, inputs sent and sent invalid, error codes
-and security schemes observed. REPORT is a report.json or its report directory; several
-reports are merged by taking the union of what each observed (the shards of one run, or a
-run and a proxy session).
-
-Exit status: 0 printed, 1 an operation is below --min-coverage (or the gate the reports were
-run with), 2 a report cannot be read or records no coverage.
-
-Flags:
-`)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "conformance coverage: no report given")
@@ -87,3 +65,15 @@ Flags:
 	}
 	return 0
 }
+
+const coverageUsage = `usage: conformance coverage [--min-coverage DIM=PCT,...] [--json] REPORT...
+
+Prints what the runs exercised of each documented contract: per operation and provider, the
+documented statuses, response fields, enum values, inputs sent and sent invalid, error codes
+and security schemes observed. REPORT is a report.json or its report directory; several
+reports are merged by taking the union of what each observed (the shards of one run, or a
+run and a proxy session).
+
+Exit status: 0 printed, 1 an operation is below --min-coverage (or the gate the reports were
+run with), 2 a report cannot be read or records no coverage.
+`

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 
@@ -13,24 +11,9 @@ import (
 // 1 when a case regressed (see reports.Comparison for what counts), 0 otherwise, 2 when a
 // report cannot be read.
 func diffCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("conformance diff", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `usage: conformance diff BASELINE NEW
-
-Compares two runs case by case (by case id). BASELINE and NEW are report.json files or the
-report directories that hold them. A regression is a case that fails now and did not fail in
-the baseline (a new case that fails included), or a case that passed in the baseline and is
-now skipped or missing. Fixed cases and cases still failing are listed too.
-
-Exit status: 0 no regression, 1 a regression, 2 a report cannot be read.
-`)
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	fs := newCommand("conformance diff", diffUsage, stderr)
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	if fs.NArg() != 2 {
 		fmt.Fprintf(stderr, "conformance diff: want two reports, BASELINE and NEW; got %d arguments\n", fs.NArg())
@@ -57,3 +40,13 @@ Exit status: 0 no regression, 1 a regression, 2 a report cannot be read.
 	}
 	return 0
 }
+
+const diffUsage = `usage: conformance diff BASELINE NEW
+
+Compares two runs case by case (by case id). BASELINE and NEW are report.json files or the
+report directories that hold them. A regression is a case that fails now and did not fail in
+the baseline (a new case that fails included), or a case that passed in the baseline and is
+now skipped or missing. Fixed cases and cases still failing are listed too.
+
+Exit status: 0 no regression, 1 a regression, 2 a report cannot be read.
+`

@@ -5,17 +5,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/mock"
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
 	"github.com/conformance-suite/conformance/reports"
 )
 
 // Against a target of its own, a run without the identities without the permission skips the
 // forbidden cases, naming the variables to set, and runs every other case.
 func TestForbiddenCasesSkipWithoutTheIdentity(t *testing.T) {
-	env := []string{credentials.EnvHuaweiForbiddenAccessKey + "=", credentials.EnvHuaweiForbiddenSecretKey + "=",
-		credentials.EnvAlibabaForbiddenKeyID + "=", credentials.EnvAlibabaForbiddenKeySecret + "="}
+	env := []string{huaweicloud.ForbiddenAccessKey.Env + "=", huaweicloud.ForbiddenSecretKey.Env + "=",
+		alibabacloud.ForbiddenKeyID.Env + "=", alibabacloud.ForbiddenKeySecret.Env + "="}
 	r := run(t, env, "--target", startMock(t, mock.Options{}))
 	if r.code != 0 || r.report == nil || r.report.Summary.Failed != 0 {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
@@ -29,8 +30,8 @@ func TestForbiddenCasesSkipWithoutTheIdentity(t *testing.T) {
 		case forbidden:
 			skipped++
 			want := map[string][]string{
-				"huaweicloud":  {credentials.EnvHuaweiForbiddenAccessKey, credentials.EnvHuaweiForbiddenSecretKey},
-				"alibabacloud": {credentials.EnvAlibabaForbiddenKeyID, credentials.EnvAlibabaForbiddenKeySecret},
+				"huaweicloud":  {huaweicloud.ForbiddenAccessKey.Env, huaweicloud.ForbiddenSecretKey.Env},
+				"alibabacloud": {alibabacloud.ForbiddenKeyID.Env, alibabacloud.ForbiddenKeySecret.Env},
 			}[c.Provider]
 			for _, v := range want {
 				if !strings.Contains(c.Reason, v) {

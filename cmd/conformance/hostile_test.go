@@ -19,7 +19,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/conformance-suite/conformance/credentials"
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
+	"github.com/conformance-suite/conformance/providers/zstack"
 	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/testtargets"
 )
@@ -32,30 +34,30 @@ import (
 
 // probeEnv are credentials no real service knows, set over the environment of every run here.
 var probeEnv = map[string]string{
-	credentials.EnvHuaweiToken:       "",
-	credentials.EnvHuaweiAccessKey:   "PROBEHWAK7f3c9a1e0b",
-	credentials.EnvHuaweiSecretKey:   "probe-huawei-secret/+=7c1d",
-	credentials.EnvAlibabaKeyID:      "LTAIprobe5d8e2b4a91",
-	credentials.EnvAlibabaKeySecret:  "probe-alibaba-secret&?=9e4f",
-	credentials.EnvZStackSession:     "probezstacksession0123456789abcdef",
-	credentials.EnvZStackAccount:     "",
-	credentials.EnvZStackPassword:    "",
-	credentials.EnvHuaweiProjectID:   "0f5181caba0024e72f89c0045e707b91",
-	credentials.EnvAlibabaTid:        "3000",
-	credentials.EnvZStackProjectUUID: "2dce5dc485554d21a3796500c1db007a",
+	huaweicloud.Token.Env:      "",
+	huaweicloud.AccessKey.Env:  "PROBEHWAK7f3c9a1e0b",
+	huaweicloud.SecretKey.Env:  "probe-huawei-secret/+=7c1d",
+	alibabacloud.KeyID.Env:     "LTAIprobe5d8e2b4a91",
+	alibabacloud.KeySecret.Env: "probe-alibaba-secret&?=9e4f",
+	zstack.Session.Env:         "probezstacksession0123456789abcdef",
+	zstack.Account.Env:         "",
+	zstack.Password.Env:        "",
+	huaweicloud.ProjectID.Env:  "0f5181caba0024e72f89c0045e707b91",
+	alibabacloud.Tid.Env:       "3000",
+	zstack.ProjectUUID.Env:     "2dce5dc485554d21a3796500c1db007a",
 
-	credentials.EnvHuaweiForbiddenAccessKey:  "PROBEHWFORBIDDEN7e2a",
-	credentials.EnvHuaweiForbiddenSecretKey:  "probe-huawei-forbidden/+=3b9f",
-	credentials.EnvAlibabaForbiddenKeyID:     "LTAIprobeForbidden6c1d",
-	credentials.EnvAlibabaForbiddenKeySecret: "probe-alibaba-forbidden&?=8a2e",
+	huaweicloud.ForbiddenAccessKey.Env:  "PROBEHWFORBIDDEN7e2a",
+	huaweicloud.ForbiddenSecretKey.Env:  "probe-huawei-forbidden/+=3b9f",
+	alibabacloud.ForbiddenKeyID.Env:     "LTAIprobeForbidden6c1d",
+	alibabacloud.ForbiddenKeySecret.Env: "probe-alibaba-forbidden&?=8a2e",
 }
 
 // probeSecrets are the values of probeEnv that must never be shown.
 func probeSecrets(extra ...string) []string {
 	out := append([]string(nil), extra...)
-	for _, k := range []string{credentials.EnvHuaweiAccessKey, credentials.EnvHuaweiSecretKey, credentials.EnvAlibabaKeyID,
-		credentials.EnvAlibabaKeySecret, credentials.EnvZStackSession, credentials.EnvHuaweiForbiddenAccessKey,
-		credentials.EnvHuaweiForbiddenSecretKey, credentials.EnvAlibabaForbiddenKeyID, credentials.EnvAlibabaForbiddenKeySecret} {
+	for _, k := range []string{huaweicloud.AccessKey.Env, huaweicloud.SecretKey.Env, alibabacloud.KeyID.Env,
+		alibabacloud.KeySecret.Env, zstack.Session.Env, huaweicloud.ForbiddenAccessKey.Env,
+		huaweicloud.ForbiddenSecretKey.Env, alibabacloud.ForbiddenKeyID.Env, alibabacloud.ForbiddenKeySecret.Env} {
 		out = append(out, probeEnv[k])
 	}
 	return out
@@ -341,7 +343,7 @@ func TestHostileRefusedLoginWithHugeBody(t *testing.T) {
 	}))
 	defer srv.Close()
 	r := runHostile(t, map[string]string{
-		credentials.EnvZStackSession: "", credentials.EnvZStackAccount: "admin", credentials.EnvZStackPassword: "probe-zstack-password",
+		zstack.Session.Env: "", zstack.Account.Env: "admin", zstack.Password.Env: "probe-zstack-password",
 	}, "--target", srv.URL, "--label-filter", "zstack")
 	r.check(t, expect{code: 1, within: 30 * time.Second, rss: 64 << 20, secrets: []string{"probe-zstack-password"}, reportBytes: 4 << 20})
 	found := false

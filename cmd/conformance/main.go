@@ -8,10 +8,18 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"os/signal"
 	"slices"
+	"strings"
+	"sync/atomic"
+	"syscall"
+
+	"github.com/conformance-suite/conformance/suggest"
 )
 
 // commands are the subcommands by name. A command parses its own flags from args and returns
@@ -24,7 +32,9 @@ func commands() map[string]func(args []string, stdout, stderr io.Writer) int {
 		"merge":     mergeCmd,
 		"coverage":  coverageCmd,
 		"spec-diff": specDiffCmd,
+		"specs":     specsCmd,
 		"help":      helpCmd,
+		"version":   versionCmd,
 	}
 }
 
@@ -37,13 +47,41 @@ func summaries() map[string]string {
 		"merge":     "merge the reports of sharded runs into one report directory",
 		"coverage":  "print what runs exercised of each documented contract; exit 1 below --min-coverage",
 		"spec-diff": "list the changes between two versions of a spec; exit 1 on a breaking one",
+		"specs":     "export DIR: write the specs as standard OpenAPI for Prism, Specmatic and Schemathesis",
 		"help":      "show the commands, or the flags of one: help <command>",
+		"version":   "print the module version, VCS revision and Go version of this binary (also --version)",
 	}
 }
 
 func main() {
-	os.Exit(dispatch(os.Args[1:], os.Stdout, os.Stderr))
+	// A reader that goes away (`conformance run | head -1`) must not kill a run before it has
+	// written its reports: with SIGPIPE ignored a write to the closed pipe fails with EPIPE,
+	// and the writers stop printing (closedPipe) while the command carries on.
+	signal.Ignore(syscall.SIGPIPE)
+	os.Exit(dispatch(os.Args[1:], &closedPipe{f: os.Stdout}, &closedPipe{f: os.Stderr}))
 }
+
+// closedPipe writes to f until a write fails with EPIPE (its reader went away), and then
+// discards everything: the output was for that reader alone, the exit status and the reports
+// stay the command's. Fd lets the console tell a terminal.
+type closedPipe struct {
+	f      *os.File
+	closed atomic.Bool
+}
+
+func (p *closedPipe) Write(b []byte) (int, error) {
+	if p.closed.Load() {
+		return len(b), nil
+	}
+	n, err := p.f.Write(b)
+	if errors.Is(err, syscall.EPIPE) {
+		p.closed.Store(true)
+		return len(b), nil
+	}
+	return n, err
+}
+
+func (p *closedPipe) Fd() uintptr { return p.f.Fd() }
 
 // dispatch runs the command named by args[0] with the rest of args.
 func dispatch(args []string, stdout, stderr io.Writer) int {
@@ -55,11 +93,12 @@ func dispatch(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "-h", "-help", "--help":
 		return helpCmd(nil, stdout, stderr)
+	case "-version", "--version":
+		return versionCmd(nil, stdout, stderr)
 	}
 	cmd, ok := commands()[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "conformance: unknown command %q\n", args[0])
-		usage(stderr)
+		fmt.Fprintf(stderr, "conformance: unknown command %q%s (conformance help for the commands)\n", args[0], didYouMean(args[0]))
 		return 2
 	}
 	return cmd(args[1:], stdout, stderr)
@@ -75,12 +114,21 @@ func helpCmd(args []string, stdout, stderr io.Writer) int {
 		if cmd, ok := commands()[args[0]]; ok && args[0] != "help" {
 			return cmd([]string{"-h"}, stdout, stdout) // asked for: the usage is the output
 		}
-		fmt.Fprintf(stderr, "conformance help: unknown command %q\n", args[0])
+		fmt.Fprintf(stderr, "conformance help: unknown command %q%s\n", args[0], didYouMean(args[0]))
 	default:
 		fmt.Fprintln(stderr, "conformance help: want at most one command")
 	}
 	usage(stderr)
 	return 2
+}
+
+// didYouMean names the command closest to a mistyped one, "" when none is near.
+func didYouMean(name string) string {
+	near := suggest.Closest(strings.TrimLeft(name, "-"), slices.Sorted(maps.Keys(commands())))
+	if near == "" {
+		return ""
+	}
+	return "; did you mean " + near + "?"
 }
 
 func usage(w io.Writer) {

@@ -1,11 +1,10 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/conformance-suite/conformance/reports"
 )
@@ -15,28 +14,10 @@ import (
 // merged report is written, whatever its cases say (gating is for run and diff), and 2 when a
 // shard cannot be read or the shards do not make one run.
 func mergeCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("conformance merge", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newCommand("conformance merge", mergeUsage, stderr)
 	out := fs.String("out", "conformance-report", "`directory` that receives the merged report.json, junit.xml, summary.md and report.html")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `usage: conformance merge [--out DIR] SHARD...
-
-Merges the reports of a sharded run (conformance run --shard i/n, one report directory or
-report.json per shard) into one report, and writes it in every format. It refuses shards
-that do not make one run: a case in two shards, a shard missing or given twice, different
-report versions or check lists.
-
-Exit status: 0 merged, 2 a shard cannot be read or the shards do not make one run.
-
-Flags:
-`)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "conformance merge: no shard given")
@@ -58,7 +39,8 @@ Flags:
 	}
 	merged, err := reports.Merge(shards...)
 	if err != nil {
-		fmt.Fprintf(stderr, "conformance merge: %v\n", err)
+		// reports.Merge's errors name the merge already ("merge: case … is in both …").
+		fmt.Fprintf(stderr, "conformance merge: %v\n", strings.TrimPrefix(err.Error(), "merge: "))
 		return 2
 	}
 	if err := reports.WriteAll(*out, merged); err != nil {
@@ -78,3 +60,13 @@ func same(arg, dir string) bool {
 	}
 	return a == d || a == filepath.Join(d, "report.json")
 }
+
+const mergeUsage = `usage: conformance merge [--out DIR] SHARD...
+
+Merges the reports of a sharded run (conformance run --shard i/n, one report directory or
+report.json per shard) into one report, and writes it in every format. It refuses shards
+that do not make one run: a case in two shards, a shard missing or given twice, different
+report versions or check lists.
+
+Exit status: 0 merged, 2 a shard cannot be read or the shards do not make one run.
+`

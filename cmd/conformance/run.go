@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -16,9 +15,10 @@ import (
 	"time"
 
 	"github.com/conformance-suite/conformance/conformance"
-	"github.com/conformance-suite/conformance/credentials"
+	"github.com/conformance-suite/conformance/console"
 	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/mock"
+	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/runner"
 	"github.com/conformance-suite/conformance/specs"
@@ -36,12 +36,10 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg := runner.DefaultConfig()
 	var configPath string
-	fs := runFlags(&cfg, &configPath, set, stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	mode := console.Auto
+	fs := runFlags(&cfg, &configPath, &mode, set, stderr)
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "conformance run: unexpected argument %q\n", fs.Arg(0))
@@ -56,11 +54,17 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		}
 		cfg = runner.DefaultConfig()
 		file.Apply(&cfg)
-		_ = runFlags(&cfg, &configPath, set, io.Discard).Parse(args) // parsed once already
+		_ = runFlags(&cfg, &configPath, &mode, set, io.Discard).Parse(args) // parsed once already
 		lookup = file.Lookup(os.LookupEnv)
 	}
-	cfg.Out = stdout
-	cfg.Credentials = credentials.FromEnv(lookup)
+	if cfg.Shard == nil { // --shard wins over the environment
+		if cfg.Shard, err = runner.ShardFromEnv(lookup); err != nil {
+			fmt.Fprintf(stderr, "conformance run: %v\n", err)
+			return 2
+		}
+	}
+	cfg.Console = console.New(stdout, stderr, mode, console.Detect(stdout, os.Getenv))
+	cfg.Credentials = providers.FromEnv(lookup)
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		// A hostile target can make every request in flight carry a --max-body answer: with
 		// the default limit, the garbage collector keeps the heap near what is live instead of
@@ -120,8 +124,9 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 // collection.
 const memoryLimit = 24 << 20
 
-// runFlags binds every flag of `conformance run` to cfg.
-func runFlags(cfg *runner.Config, configPath *string, set *specs.Set, stderr io.Writer) *flag.FlagSet {
+// runFlags binds every flag of `conformance run` to cfg (and --output to mode: how the console
+// shows the run is no setting of the run itself).
+func runFlags(cfg *runner.Config, configPath *string, mode *console.Mode, set *specs.Set, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("conformance run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(configPath, "config", "", "YAML `file` with any of these settings and the CONFORMANCE_* variables; flags and the environment win")
@@ -161,7 +166,12 @@ func runFlags(cfg *runner.Config, configPath *string, set *specs.Set, stderr io.
 	})
 	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "bound on one exchange, request sent to answer read (an async job's polls included)")
 	fs.StringVar(&cfg.LabelFilter, "label-filter", cfg.LabelFilter, "select cases by label, in Ginkgo syntax, e.g. 'huaweicloud && !auth'")
-	fs.IntVar(&cfg.Parallel, "parallel", cfg.Parallel, "requests in flight at once")
+	fs.IntVar(&cfg.Parallel, "parallel", cfg.Parallel, "requests in flight at once, across all services (each service takes at most 16)")
+	fs.Func("rate-limit", "at most `N/s or N/m` requests to each service (a token bucket); throttled answers are retried either way", func(v string) error {
+		r, err := runner.ParseRateLimit(v)
+		cfg.RateLimit = r
+		return err
+	})
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the generated cases: the same seed sends the same requests")
 	fs.StringVar(&cfg.FixturesDir, "fixtures", cfg.FixturesDir, "`directory` of fixture files replacing the built-in ones")
 	fs.StringVar(&cfg.SpecsDir, "specs", cfg.SpecsDir, "`directory` of spec files over the built-in ones: a file of the same name replaces one, others add operations of the supported providers")
@@ -200,10 +210,15 @@ func runFlags(cfg *runner.Config, configPath *string, set *specs.Set, stderr io.
 		maps.Copy(cfg.MinCoverage, m)
 		return nil
 	})
+	fs.Func("output", "what the console prints per case: lines, dots, quiet (the failures and the verdict) or json (one JSON object per finished case on stdout, the rest on stderr); default: lines, under a live progress line on a terminal", func(v string) error {
+		m, err := console.ParseMode(v)
+		*mode = m
+		return err
+	})
 	fs.StringVar(&cfg.AlibabaSignature, "alibabacloud-signature", cfg.AlibabaSignature, "Alibaba Cloud signature version: v1 (HMAC-SHA1) or v3 (ACS3-HMAC-SHA256)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: conformance run [flags]\n\nCredentials and resource ids come from the environment (or --config):\n")
-		for _, v := range credentials.Names() {
+		for _, v := range providers.VariableNames() {
 			fmt.Fprintf(stderr, "  %s\n", v)
 		}
 		fmt.Fprintf(stderr, "\nChecks: %s\n", conformance.CheckNamesText())

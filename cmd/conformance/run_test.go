@@ -16,8 +16,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
+	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
+	"github.com/conformance-suite/conformance/providers/zstack"
 	"github.com/conformance-suite/conformance/reports"
 )
 
@@ -78,21 +81,21 @@ func run(t *testing.T, env []string, args ...string) result {
 
 // defaultEnv is the environment of a user who points the suite at the reference target.
 func defaultEnv() []string {
-	d := credentials.Defaults()
+	d := providers.Defaults()
 	return []string{
-		credentials.EnvHuaweiToken + "=", // sign with AK/SK, as the default run does
-		credentials.EnvHuaweiAccessKey + "=" + d.HuaweiAccessKey,
-		credentials.EnvHuaweiSecretKey + "=" + d.HuaweiSecretKey,
-		credentials.EnvHuaweiProjectID + "=" + d.HuaweiProjectID,
-		credentials.EnvAlibabaKeyID + "=" + d.AlibabaKeyID,
-		credentials.EnvAlibabaKeySecret + "=" + d.AlibabaKeySecret,
-		credentials.EnvAlibabaTid + "=" + d.AlibabaTid,
-		credentials.EnvZStackSession + "=" + d.ZStackSession,
-		credentials.EnvZStackProjectUUID + "=" + d.ZStackProjectUUID,
-		credentials.EnvHuaweiForbiddenAccessKey + "=" + d.HuaweiForbiddenAccessKey,
-		credentials.EnvHuaweiForbiddenSecretKey + "=" + d.HuaweiForbiddenSecretKey,
-		credentials.EnvAlibabaForbiddenKeyID + "=" + d.AlibabaForbiddenKeyID,
-		credentials.EnvAlibabaForbiddenKeySecret + "=" + d.AlibabaForbiddenKeySecret,
+		huaweicloud.Token.Env + "=", // sign with AK/SK, as the default run does
+		huaweicloud.AccessKey.Env + "=" + d.Get(huaweicloud.AccessKey),
+		huaweicloud.SecretKey.Env + "=" + d.Get(huaweicloud.SecretKey),
+		huaweicloud.ProjectID.Env + "=" + d.Get(huaweicloud.ProjectID),
+		alibabacloud.KeyID.Env + "=" + d.Get(alibabacloud.KeyID),
+		alibabacloud.KeySecret.Env + "=" + d.Get(alibabacloud.KeySecret),
+		alibabacloud.Tid.Env + "=" + d.Get(alibabacloud.Tid),
+		zstack.Session.Env + "=" + d.Get(zstack.Session),
+		zstack.ProjectUUID.Env + "=" + d.Get(zstack.ProjectUUID),
+		huaweicloud.ForbiddenAccessKey.Env + "=" + d.Get(huaweicloud.ForbiddenAccessKey),
+		huaweicloud.ForbiddenSecretKey.Env + "=" + d.Get(huaweicloud.ForbiddenSecretKey),
+		alibabacloud.ForbiddenKeyID.Env + "=" + d.Get(alibabacloud.ForbiddenKeyID),
+		alibabacloud.ForbiddenKeySecret.Env + "=" + d.Get(alibabacloud.ForbiddenKeySecret),
 	}
 }
 
@@ -114,7 +117,7 @@ func TestDefaultRunPassesEveryCase(t *testing.T) {
 	if r.report == nil || r.report.Summary.Failed != 0 || r.report.Summary.Skipped != 0 || r.report.Summary.Passed < 40 {
 		t.Fatalf("summary %+v, want every case passed\n%s", r.report.Summary, r.stdout)
 	}
-	for _, want := range []string{"PASS  huaweicloud-workspace", "operation", "total", "reports in", "\nPASS: "} {
+	for _, want := range []string{"PASS  UpdateTenantConfig/", "operation", "total", "reports in", "\nPASS: "} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, r.stdout)
 		}
@@ -250,7 +253,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"unknown flag", []string{"--no-such-flag"}, "flag provided but not defined"},
+		{"unknown flag", []string{"--no-such-flag"}, "unknown flag --no-such-flag"},
 		{"bad target", []string{"--target", "ftp://x"}, "--target"},
 		{"bad timeout", []string{"--timeout", "0s"}, "--timeout"},
 		{"bad label filter", []string{"--label-filter", "a &&"}, "--label-filter"},
@@ -268,7 +271,7 @@ func TestUsageErrorsExit2(t *testing.T) {
 }
 
 func TestMissingCredentialsSkipWithAReason(t *testing.T) {
-	env := []string{credentials.EnvAlibabaKeyID + "=", credentials.EnvAlibabaKeySecret + "="}
+	env := []string{alibabacloud.KeyID.Env + "=", alibabacloud.KeySecret.Env + "="}
 	r := run(t, env, "--target", startMock(t, mock.Options{}), "--label-filter", "alibabacloud")
 	if r.code != 0 {
 		t.Fatalf("exit %d\n%s", r.code, r.stdout)
@@ -277,7 +280,7 @@ func TestMissingCredentialsSkipWithAReason(t *testing.T) {
 	for _, c := range r.report.Cases {
 		if c.State == reports.Skipped {
 			skipped++
-			if !strings.Contains(c.Reason, credentials.EnvAlibabaKeyID) {
+			if !strings.Contains(c.Reason, alibabacloud.KeyID.Env) {
 				t.Errorf("skip reason %q does not say which variable to set", c.Reason)
 			}
 		} else if !slices.Contains(c.Labels, "auth") {
@@ -291,8 +294,8 @@ func TestMissingCredentialsSkipWithAReason(t *testing.T) {
 
 // TestNoSecretInOutput greps the output and the report for every configured secret.
 func TestNoSecretInOutput(t *testing.T) {
-	secrets := credentials.Defaults()
-	r := run(t, []string{credentials.EnvHuaweiToken + "=" + secrets.HuaweiToken}, "--target", startMock(t, mock.Options{Fault: "wrong-field-type"}))
+	secrets := providers.Defaults()
+	r := run(t, []string{huaweicloud.Token.Env + "=" + secrets.Get(huaweicloud.Token)}, "--target", startMock(t, mock.Options{Fault: "wrong-field-type"}))
 	texts := map[string]string{"stdout": r.stdout, "stderr": r.stderr}
 	for _, name := range []string{"report.json", "junit.xml", "summary.md", "report.html", "ginkgo-output.txt"} {
 		raw, err := os.ReadFile(filepath.Join(r.dir, name))

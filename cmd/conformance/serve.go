@@ -17,8 +17,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
+	"github.com/conformance-suite/conformance/providers"
 )
 
 // shutdownGrace is how long a stopping target waits for the answers in flight.
@@ -46,8 +46,8 @@ func serve(ctx context.Context, args []string, lookup func(string) (string, bool
 		fmt.Fprintf(stderr, "usage: conformance serve [--addr host:port] [--fault name] [--lenient name[,name]] [--async-zstack] [--job-polls n]\n")
 		fmt.Fprintf(stderr, "       conformance serve --list-faults\n\n")
 		fmt.Fprintf(stderr, "Serves the reference target. It accepts the credentials of these variables, or the\nbuilt-in defaults where they are unset:\n")
-		for _, row := range credentialRows(credentials.Set{}) {
-			fmt.Fprintf(stderr, "  %s\n", row.env)
+		for _, row := range credentialRows(providers.Credentials{}) {
+			fmt.Fprintf(stderr, "  %s\n", row.Env)
 		}
 		fmt.Fprintf(stderr, "\nFlags:\n")
 		fs.PrintDefaults()
@@ -86,7 +86,7 @@ func serve(ctx context.Context, args []string, lookup func(string) (string, bool
 		Lenient:     lenient.unique(),
 		AsyncZStack: *async,
 		JobPolls:    *polls,
-		Credentials: credentials.FromEnv(lookup).WithDefaults(credentials.Defaults()),
+		Credentials: providers.FromEnv(lookup).WithDefaults(providers.Defaults()),
 	}
 	srv, err := mock.Start(*addr, opts)
 	if err != nil {
@@ -137,7 +137,7 @@ func banner(w io.Writer, url string, opts mock.Options, lookup func(string) (str
 	secrets, rows := opts.Credentials.Secrets(), credentialRows(opts.Credentials)
 	var hidden []string
 	for _, row := range rows {
-		if fromEnv(row.env) && slices.Contains(secrets, row.value) {
+		if fromEnv(row.Env) && slices.Contains(secrets, row.value) {
 			hidden = append(hidden, row.value)
 		}
 	}
@@ -145,27 +145,25 @@ func banner(w io.Writer, url string, opts mock.Options, lookup func(string) (str
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, row := range rows {
 		source := "built-in default"
-		if fromEnv(row.env) {
+		if fromEnv(row.Env) {
 			source = "from the environment"
 		}
 		value := row.value
 		if slices.Contains(hidden, value) {
 			value = "(secret)"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\n", row.env, value, source)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\n", row.Env, value, source)
 	}
 	_ = tw.Flush()
 	fmt.Fprintf(w, "\nrun the suite against it from another shell (the built-in defaults are published test credentials):\n")
 	for _, row := range rows {
 		switch {
-		case fromEnv(row.env):
-			fmt.Fprintf(w, "  # %s: taken from the environment; the run needs the same value\n", row.env)
-		case row.env == credentials.EnvHuaweiToken:
-			// The runner sends a token instead of signing when one is set, as the embedded
-			// run does not: leaving it unset exercises the AK/SK signer and verifier.
-			fmt.Fprintf(w, "  # %s: left unset, so that Huawei requests are signed with the AK/SK (the target accepts the token too)\n", row.env)
+		case fromEnv(row.Env):
+			fmt.Fprintf(w, "  # %s: taken from the environment; the run needs the same value\n", row.Env)
+		case row.ClientOmits:
+			fmt.Fprintf(w, "  # %s: left unset, so that requests are signed (the target accepts it too)\n", row.Env)
 		default:
-			fmt.Fprintf(w, "  export %s=%s\n", row.env, shellQuote(row.value))
+			fmt.Fprintf(w, "  export %s=%s\n", row.Env, shellQuote(row.value))
 		}
 	}
 	fmt.Fprintf(w, "  conformance run --target %s\n", url)
@@ -182,25 +180,18 @@ func shellQuote(v string) string {
 	return "'" + strings.ReplaceAll(v, "'", `'\''`) + "'"
 }
 
-// credentialRows pairs each variable with its value in s, in the documented order.
-func credentialRows(s credentials.Set) []struct{ env, value string } {
-	return []struct{ env, value string }{
-		{credentials.EnvHuaweiToken, s.HuaweiToken},
-		{credentials.EnvHuaweiAccessKey, s.HuaweiAccessKey},
-		{credentials.EnvHuaweiSecretKey, s.HuaweiSecretKey},
-		{credentials.EnvHuaweiProjectID, s.HuaweiProjectID},
-		{credentials.EnvAlibabaKeyID, s.AlibabaKeyID},
-		{credentials.EnvAlibabaKeySecret, s.AlibabaKeySecret},
-		{credentials.EnvAlibabaTid, s.AlibabaTid},
-		{credentials.EnvZStackSession, s.ZStackSession},
-		{credentials.EnvZStackAccount, s.ZStackAccount},
-		{credentials.EnvZStackPassword, s.ZStackPassword},
-		{credentials.EnvZStackProjectUUID, s.ZStackProjectUUID},
-		{credentials.EnvHuaweiForbiddenAccessKey, s.HuaweiForbiddenAccessKey},
-		{credentials.EnvHuaweiForbiddenSecretKey, s.HuaweiForbiddenSecretKey},
-		{credentials.EnvAlibabaForbiddenKeyID, s.AlibabaForbiddenKeyID},
-		{credentials.EnvAlibabaForbiddenKeySecret, s.AlibabaForbiddenKeySecret},
+// credentialRows pairs each variable with its value in s, provider by provider.
+func credentialRows(s providers.Credentials) []credentialRow {
+	var rows []credentialRow
+	for _, v := range providers.Variables() {
+		rows = append(rows, credentialRow{v, s.Get(v)})
 	}
+	return rows
+}
+
+type credentialRow struct {
+	providers.Variable
+	value string
 }
 
 // listFaults prints the fault table (name, operations, the check it breaks, what it does) and

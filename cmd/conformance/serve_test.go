@@ -12,8 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/conformance-suite/conformance/credentials"
 	"github.com/conformance-suite/conformance/mock"
+	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/providers/alibabacloud"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
+	"github.com/conformance-suite/conformance/providers/zstack"
 	"github.com/conformance-suite/conformance/signing"
 )
 
@@ -145,10 +148,10 @@ func startServe(t *testing.T, env map[string]string, args ...string) *served {
 // serve prints the URL and the credentials without the environment's secrets, answers, and
 // stops when its context ends (as on SIGINT or SIGTERM).
 func TestServeUntilCancelled(t *testing.T) {
-	env := map[string]string{credentials.EnvHuaweiToken: "token-from-the-environment", credentials.EnvHuaweiProjectID: "project-from-env"}
+	env := map[string]string{huaweicloud.Token.Env: "token-from-the-environment", huaweicloud.ProjectID.Env: "project-from-env"}
 	s := startServe(t, env, "--async-zstack")
 	r, _ := http.NewRequest(http.MethodPost, s.url+"/v1/project-from-env/tenant/action/active", strings.NewReader(`{"service_status":"active"}`))
-	r.Header.Set("X-Auth-Token", env[credentials.EnvHuaweiToken])
+	r.Header.Set("X-Auth-Token", env[huaweicloud.Token.Env])
 	r.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(r)
 	if err != nil {
@@ -162,12 +165,12 @@ func TestServeUntilCancelled(t *testing.T) {
 	if code != 0 {
 		t.Errorf("exit %d, want 0; stderr: %s", code, s.stderr.String())
 	}
-	for _, want := range []string{credentials.EnvHuaweiToken, "project-from-env", "asynchronous", "lenient:     none"} {
+	for _, want := range []string{huaweicloud.Token.Env, "project-from-env", "asynchronous", "lenient:     none"} {
 		if !strings.Contains(banner, want) {
 			t.Errorf("banner lacks %q:\n%s", want, banner)
 		}
 	}
-	if strings.Contains(banner+s.stderr.String(), env[credentials.EnvHuaweiToken]) {
+	if strings.Contains(banner+s.stderr.String(), env[huaweicloud.Token.Env]) {
 		t.Errorf("the output shows the environment's secret:\n%s", banner)
 	}
 }
@@ -178,13 +181,13 @@ func TestServeUntilCancelled(t *testing.T) {
 // values. Exported credentials work against the target.
 func TestServeBannerExports(t *testing.T) {
 	env := map[string]string{
-		credentials.EnvHuaweiProjectID:  "project-from-env",
-		credentials.EnvAlibabaKeySecret: "alibaba-secret-from-env",
-		credentials.EnvZStackPassword:   "", // set but empty: unset, as the runner reads it
+		huaweicloud.ProjectID.Env:  "project-from-env",
+		alibabacloud.KeySecret.Env: "alibaba-secret-from-env",
+		zstack.Password.Env:        "", // set but empty: unset, as the runner reads it
 	}
 	s := startServe(t, env)
 	_, banner := s.stop()
-	defaults := credentials.Defaults()
+	defaults := providers.Defaults()
 	exported, fromEnv := map[string]string{}, map[string]bool{}
 	run := ""
 	for line := range strings.SplitSeq(banner, "\n") {
@@ -201,21 +204,21 @@ func TestServeBannerExports(t *testing.T) {
 		}
 	}
 	for _, row := range credentialRows(defaults) {
-		v, set := env[row.env]
+		v, set := env[row.Env]
 		switch {
 		case set && v != "":
-			if _, ok := exported[row.env]; ok || !fromEnv[row.env] {
-				t.Errorf("%s is set: want it said to come from the environment, not exported", row.env)
+			if _, ok := exported[row.Env]; ok || !fromEnv[row.Env] {
+				t.Errorf("%s is set: want it said to come from the environment, not exported", row.Env)
 			}
-		case row.env == credentials.EnvHuaweiToken:
-			if _, ok := exported[row.env]; ok {
-				t.Errorf("%s is exported; want it unset so that the run signs with AK/SK", row.env)
+		case row.ClientOmits:
+			if _, ok := exported[row.Env]; ok {
+				t.Errorf("%s is exported; want it unset so that the run signs with AK/SK", row.Env)
 			}
-		case exported[row.env] != row.value:
-			t.Errorf("export %s=%q, want its default %q", row.env, exported[row.env], row.value)
+		case exported[row.Env] != row.value:
+			t.Errorf("export %s=%q, want its default %q", row.Env, exported[row.Env], row.value)
 		}
 	}
-	if strings.Contains(banner, env[credentials.EnvAlibabaKeySecret]) {
+	if strings.Contains(banner, env[alibabacloud.KeySecret.Env]) {
 		t.Errorf("the banner shows the environment's secret:\n%s", banner)
 	}
 	if run != "conformance run --target "+s.url {
@@ -228,7 +231,7 @@ func TestServeBannerExports(t *testing.T) {
 	body := []byte(`{"service_status":"active"}`)
 	r, _ := http.NewRequest(http.MethodPost, s.url+"/v1/project-from-env/tenant/action/active", bytes.NewReader(body))
 	r.Header.Set("Content-Type", "application/json")
-	signer := signing.Huawei{AccessKey: exported[credentials.EnvHuaweiAccessKey], SecretKey: exported[credentials.EnvHuaweiSecretKey], Now: time.Now}
+	signer := signing.Huawei{AccessKey: exported[huaweicloud.AccessKey.Env], SecretKey: exported[huaweicloud.SecretKey.Env], Now: time.Now}
 	if err := signer.Sign(r, body); err != nil {
 		t.Fatal(err)
 	}
@@ -246,10 +249,10 @@ func TestServeBannerExports(t *testing.T) {
 func TestServeLenient(t *testing.T) {
 	s := startServe(t, nil, "--lenient", "content-type", "--lenient", "unknown-fields,extra-response-fields,content-type")
 	defer s.stop()
-	d := credentials.Defaults()
-	r, _ := http.NewRequest(http.MethodPut, s.url+"/v2/"+d.HuaweiProjectID+"/workspaces/enterprise-id",
+	d := providers.Defaults()
+	r, _ := http.NewRequest(http.MethodPut, s.url+"/v2/"+d.Get(huaweicloud.ProjectID)+"/workspaces/enterprise-id",
 		strings.NewReader(`{"enterprise_id":"huawei","colour":"blue"}`))
-	r.Header.Set("X-Auth-Token", d.HuaweiToken)
+	r.Header.Set("X-Auth-Token", d.Get(huaweicloud.Token))
 	r.Header.Set("Content-Type", "text/plain")
 	resp, err := http.DefaultClient.Do(r)
 	if err != nil {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -18,26 +17,9 @@ import (
 // directory checked out from the base branch, and the one of the change). It exits 1 on a
 // breaking change, 0 otherwise, 2 when a document cannot be read or is not valid OpenAPI.
 func specDiffCmd(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("conformance spec-diff", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), `usage: conformance spec-diff OLD.yaml NEW.yaml
-       conformance spec-diff OLD-DIR NEW-DIR
-
-Lists every change between two versions of an OpenAPI document (libopenapi's what-changed),
-and flags the breaking ones: a removed field, operation, status code or media type, a
-narrowed enum, a new required request field or parameter, a changed type or format, a
-changed error envelope. Given two directories, it compares their *.yaml files by name; a
-removed document is breaking, a new one is not.
-
-Exit status: 0 no breaking change, 1 a breaking change, 2 unreadable or invalid input.
-`)
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	fs := newCommand("conformance spec-diff", specdiffUsage, stderr)
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return code
 	}
 	if fs.NArg() != 2 {
 		fmt.Fprintf(stderr, "conformance spec-diff: want OLD and NEW; got %d arguments\n", fs.NArg())
@@ -135,3 +117,15 @@ func specPairs(oldPath, newPath string) ([]specPair, error) {
 	slices.SortFunc(pairs, func(a, b specPair) int { return strings.Compare(a.name, b.name) })
 	return pairs, nil
 }
+
+const specdiffUsage = `usage: conformance spec-diff OLD.yaml NEW.yaml
+       conformance spec-diff OLD-DIR NEW-DIR
+
+Lists every change between two versions of an OpenAPI document (libopenapi's what-changed),
+and flags the breaking ones: a removed field, operation, status code or media type, a
+narrowed enum, a new required request field or parameter, a changed type or format, a
+changed error envelope. Given two directories, it compares their *.yaml files by name; a
+removed document is breaking, a new one is not.
+
+Exit status: 0 no breaking change, 1 a breaking change, 2 unreadable or invalid input.
+`

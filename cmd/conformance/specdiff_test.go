@@ -50,7 +50,7 @@ func TestSpecDiffCmd(t *testing.T) {
 		out  string
 	}{
 		{"narrowed enum", []string{old, breaking}, 1, "/properties/service_status enum: was \"inactive\""},
-		{"additive", []string{old, additive}, 0, "1 changes, 0 breaking"},
+		{"additive", []string{old, additive}, 0, "1 change, 0 breaking"},
 		{"new operation", []string{old, newOperation}, 0, "0 breaking"},
 		{"unchanged", []string{old, old}, 0, "0 changes, 0 breaking"},
 		{"invalid YAML", []string{old, invalid}, 2, invalid},

@@ -11,7 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/conformance-suite/conformance/credentials"
+	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
 	"github.com/conformance-suite/conformance/signing"
 )
 
@@ -106,7 +107,7 @@ func TestAddingAnOperationNeedsSpecAndFixtureOnly(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	d := credentials.Defaults()
+	d := providers.Defaults()
 	answer := func(w http.ResponseWriter, status int, v any) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(status)
@@ -114,13 +115,15 @@ func TestAddingAnOperationNeedsSpecAndFixtureOnly(t *testing.T) {
 	}
 	stub := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
-		secret := func(ak string) (string, bool) { return d.HuaweiSecretKey, ak == d.HuaweiAccessKey }
+		secret := func(ak string) (string, bool) {
+			return d.Get(huaweicloud.SecretKey), ak == d.Get(huaweicloud.AccessKey)
+		}
 		if err := signing.VerifyHuawei(r, body, secret, time.Now(), 15*time.Minute); err != nil {
 			answer(w, 401, map[string]string{"error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information"})
 			return
 		}
 		parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
-		if len(parts) != 4 || parts[1] != d.HuaweiProjectID || parts[3] != "w1" {
+		if len(parts) != 4 || parts[1] != d.Get(huaweicloud.ProjectID) || parts[3] != "w1" {
 			answer(w, 404, map[string]string{"error_code": "WKS.00404", "error_msg": "no such widget"})
 			return
 		}
@@ -142,8 +145,8 @@ func TestAddingAnOperationNeedsSpecAndFixtureOnly(t *testing.T) {
 	if kinds["positive"] == 0 || kinds["negative"] == 0 || kinds["auth"] == 0 {
 		t.Errorf("cases by kind %v: want fixture, derived and auth cases of the new operation", kinds)
 	}
-	if !strings.Contains(r.stdout, "huaweicloud-widgets") {
-		t.Errorf("the summary does not name the new service:\n%s", r.stdout)
+	if !strings.Contains(r.stdout, "ShowSyntheticWidget") {
+		t.Errorf("the summary does not name the new operation:\n%s", r.stdout)
 	}
 
 	// A provider the suite cannot sign for is refused before anything is sent.

@@ -1,10 +1,7 @@
 package runner
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -14,85 +11,27 @@ import (
 	"time"
 
 	"github.com/conformance-suite/conformance/conformance"
-	"github.com/conformance-suite/conformance/signing"
-	"github.com/conformance-suite/conformance/specs"
+	"github.com/conformance-suite/conformance/providers"
 )
 
-// zstackSession returns the session to send: CONFORMANCE_ZSTACK_SESSION, or one from logging
-// in once with the account and the SHA-512 hex of its password, as ZStack's own client does.
-func (s *session) zstackSession(ctx context.Context) (string, error) {
-	s.zstackOnce.Do(func() {
-		if s.creds.ZStackSession != "" {
-			s.zstack = s.creds.ZStackSession
-			return
-		}
-		s.zstack, s.zstackErr = s.zstackLogin()
-		if s.zstackErr == nil {
-			s.loggedIn = true
-			s.redact.add(s.zstack)
-		}
-	})
-	return s.zstack, s.zstackErr
-}
-
-func (s *session) zstackLogin() (string, error) {
-	op, ok := s.specs.Operation("LogInByAccount")
-	if !ok {
-		return "", errors.New("the specs have no LogInByAccount operation")
-	}
-	hash := signing.ZStackPasswordHash(s.creds.ZStackPassword)
-	s.redact.add(hash)
-	body, _ := json.Marshal(map[string]any{"logInByAccount": map[string]string{
-		"accountName": s.creds.ZStackAccount,
-		"password":    hash,
-	}})
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.Timeout)
-	defer cancel()
-	u := *s.base[op.Service]
-	u.Path = strings.TrimSuffix(u.Path, "/") + op.Path
-	req, err := http.NewRequestWithContext(ctx, op.Method, u.String(), bytes.NewReader(body))
-	if err != nil {
-		return "", err
-	}
-	req.Header.Set("Content-Type", zstackContentType)
-	resp, err := s.do(op.Service, req)
-	if err != nil {
-		return "", fmt.Errorf("ZStack login: %w", err)
-	}
-	var reply struct {
-		Inventory struct {
-			UUID string `json:"uuid"`
-		} `json:"inventory"`
-	}
-	if resp.Status != http.StatusOK || json.Unmarshal(resp.Body, &reply) != nil || reply.Inventory.UUID == "" {
-		// The body is quoted in part only: this error is every ZStack case's, and a target may
-		// refuse with megabytes.
-		return "", fmt.Errorf("ZStack login as %q failed: %s %s", s.creds.ZStackAccount, specs.StatusText(resp.Status),
-			s.redact.excerpt(string(resp.Body), loginBodyExcerpt))
-	}
-	return reply.Inventory.UUID, nil
-}
-
-// poll follows a 202 + location answer as ZStack's client does, GETting the location with
+// poll follows a 202 + location answer as the provider's client does (providers.Async), GETting the location with
 // the same credentials until the job is no longer running or the case's timeout ends.
 // A location is followed only on the scheme, host and port of the request that started the
 // job, or on a host of --allow-job-host: the poll carries the session, and a target must not
 // be able to send it elsewhere. The first 202 and the last few come back as steps (a job may
 // be polled many times); the final answer is what the checks judge.
-func (s *session) poll(ctx context.Context, svc string, orig *http.Request, resp *conformance.Response) (*conformance.Response, []*conformance.Response, error) {
+func (s *session) poll(ctx context.Context, svc string, async *providers.Async, orig *http.Request, resp *conformance.Response) (*conformance.Response, []*conformance.Response, error) {
 	var steps []*conformance.Response
 	polls := 0
 	delay := 20 * time.Millisecond
 	for resp.Status == http.StatusAccepted {
-		var job struct {
-			Location string `json:"location"`
-		}
-		if json.Unmarshal(resp.Body, &job) != nil || job.Location == "" {
+		location := async.Location(resp.Body)
+		if location == "" {
 			return resp, steps, nil // a 202 without a location is judged as it is
 		}
-		loc, err := orig.URL.Parse(job.Location)
+		loc, err := orig.URL.Parse(location)
 		if err != nil {
-			return nil, steps, fmt.Errorf("the 202 answer's location %s is not a URL", s.redact.excerpt(strconv.Quote(displayURL(job.Location)), errorTextLimit))
+			return nil, steps, fmt.Errorf("the 202 answer's location %s is not a URL", s.redact.excerpt(strconv.Quote(displayURL(location)), errorTextLimit))
 		}
 		if why := s.refuseLocation(orig.URL, loc); why != "" {
 			return nil, steps, fmt.Errorf("not polled: the job location %s %s; nothing was sent there", s.redact.excerpt(redactedURL(loc), errorTextLimit), why)
@@ -111,7 +50,7 @@ func (s *session) poll(ctx context.Context, svc string, orig *http.Request, resp
 		if err != nil {
 			return nil, steps, err
 		}
-		for _, h := range []string{"Authorization", "X-Session-Id", "Date"} {
+		for _, h := range async.Carry {
 			if v := orig.Header.Get(h); v != "" {
 				next.Header.Set(h, v)
 			}

@@ -1,0 +1,358 @@
+package runner
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/conformance-suite/conformance/conformance"
+	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/reports"
+)
+
+// scaleSizes are the numbers of operations of the synthetic provider surface BenchmarkScale
+// measures; the issue's goals compare the largest with the smallest.
+var scaleSizes = []int{10, 100, 1000}
+
+// scaleSpecHead is the head of the synthetic spec: one Huawei service behind the API gateway,
+// as specs/huaweicloud-workspace.yaml declares it.
+const scaleSpecHead = `openapi: 3.0.3
+info:
+  title: Synthetic Huawei Cloud service of %d operations (BenchmarkScale)
+  version: v2
+  x-provider: huaweicloud
+  x-service: huaweicloud-scale
+  x-error-envelope:
+    schema: '#/components/schemas/GatewayError'
+    code-pointer: /error_code
+servers:
+  - url: https://scale.{region}.myhuaweicloud.com
+    variables:
+      region:
+        default: cn-north-4
+security:
+  - iamToken: []
+  - akskSignature: []
+paths:
+`
+
+// scaleOperation is one synthetic operation (OP is replaced by its name): a request and a
+// response of the size of a real Workspace resource (a nested object, an array of objects,
+// enums, integers, booleans) and the gateway's documented errors.
+const scaleOperation = `  /v2/{project_id}/scale/OP:
+    put:
+      operationId: OP
+      summary: Updates a synthetic resource.
+      x-mutates: false
+      parameters:
+        - $ref: '#/components/parameters/ProjectId'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/OPRequest'
+      responses:
+        "200":
+          description: The resource as updated.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/OPResponse'
+        "400": {$ref: '#/components/responses/GatewayError'}
+        "401": {$ref: '#/components/responses/GatewayError'}
+        "403": {$ref: '#/components/responses/GatewayError'}
+        "404": {$ref: '#/components/responses/GatewayError'}
+`
+
+const scaleSchemas = `    OPRequest:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string}
+        description: {type: string}
+        status: {type: string, enum: ["ON", "OFF"]}
+        size: {type: integer, format: int32}
+        enabled: {type: boolean}
+        tags:
+          type: array
+          items: {$ref: '#/components/schemas/Tag'}
+        config:
+          type: object
+          properties:
+            flavor: {type: string}
+            disk_gb: {type: integer, format: int32}
+            network: {type: string, enum: [vpc, classic]}
+    OPResponse:
+      type: object
+      required: [id, name, status]
+      properties:
+        id: {type: string}
+        name: {type: string}
+        description: {type: string}
+        status: {type: string, enum: ["ON", "OFF"]}
+        size: {type: integer, format: int32}
+        enabled: {type: boolean}
+        created_at: {type: string}
+        updated_at: {type: string}
+        project_id: {type: string}
+        tags:
+          type: array
+          items: {$ref: '#/components/schemas/Tag'}
+        config:
+          type: object
+          properties:
+            flavor: {type: string}
+            disk_gb: {type: integer, format: int32}
+            network: {type: string, enum: [vpc, classic]}
+`
+
+const scaleComponents = `components:
+  responses:
+    GatewayError:
+      description: An error of the service or of the API gateway.
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/GatewayError'
+  securitySchemes:
+    iamToken: {type: apiKey, in: header, name: X-Auth-Token}
+    akskSignature: {type: apiKey, in: header, name: Authorization, x-signature-scheme: SDK-HMAC-SHA256}
+  parameters:
+    ProjectId: {name: project_id, in: path, required: true, schema: {type: string}}
+  schemas:
+    Tag:
+      type: object
+      required: [key]
+      properties:
+        key: {type: string}
+        value: {type: string}
+    GatewayError:
+      type: object
+      required: [error_code, error_msg]
+      properties:
+        error_code: {type: string}
+        error_msg: {type: string}
+        request_id: {type: string}
+`
+
+const scaleFixture = `operation: OP
+cases:
+  - name: a whole resource
+    kind: positive
+    request:
+      body: {name: web-01, description: a synthetic resource, status: "ON", size: 2, enabled: true,
+             tags: [{key: env, value: bench}, {key: team, value: conformance}],
+             config: {flavor: s6.large.2, disk_gb: 80, network: vpc}}
+    expect: {status: 200}
+  - name: the required name alone
+    kind: positive
+    request:
+      body: {name: web-02}
+    expect: {status: 200}
+  - name: missing required name
+    kind: negative
+    request:
+      body: {status: "ON"}
+    expect: {status: 400}
+`
+
+// scaleAnswer is the stub's 200 body, valid under every OPResponse.
+const scaleAnswer = `{"id":"7a1c2f0e-5b7d-4d8e-9a41-2c6b1f0d3e55","name":"web-01","description":"a synthetic resource","status":"ON","size":2,"enabled":true,"created_at":"2026-11-24T17:04:05Z","updated_at":"2026-11-24T17:04:05Z","project_id":"0f5181caba0024e72f89c0045e707b91","tags":[{"key":"env","value":"bench"},{"key":"team","value":"conformance"}],"config":{"flavor":"s6.large.2","disk_gb":80,"network":"vpc"}}`
+
+// writeScale writes the synthetic spec and one fixture file per operation under dir.
+func writeScale(dir string, ops int) (specsDir, fixturesDir string, err error) {
+	specsDir, fixturesDir = filepath.Join(dir, "specs"), filepath.Join(dir, "fixtures")
+	for _, d := range []string{specsDir, fixturesDir} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return "", "", err
+		}
+	}
+	var paths, schemas strings.Builder
+	for i := range ops {
+		op := fmt.Sprintf("ScaleOp%04d", i)
+		paths.WriteString(strings.ReplaceAll(scaleOperation, "OP", op))
+		schemas.WriteString(strings.ReplaceAll(scaleSchemas, "OP", op))
+		if err := os.WriteFile(filepath.Join(fixturesDir, op+".yaml"), []byte(strings.ReplaceAll(scaleFixture, "OP", op)), 0o644); err != nil {
+			return "", "", err
+		}
+	}
+	spec := fmt.Sprintf(scaleSpecHead, ops) + paths.String() + scaleComponents + schemas.String()
+	return specsDir, fixturesDir, os.WriteFile(filepath.Join(specsDir, "huaweicloud-scale.yaml"), []byte(spec), 0o644)
+}
+
+// scaleStub answers every synthetic operation as its spec says: 401 without credentials, 400
+// for a body that is not JSON or lacks the required name, else 200 with a valid resource. It
+// verifies no signature: it is the runner's cost that is measured, not a verifier's.
+func scaleStub(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	var body map[string]any
+	switch {
+	case r.Header.Get("Authorization") == "" && r.Header.Get("X-Auth-Token") == "":
+		w.WriteHeader(http.StatusUnauthorized)
+		w.Write([]byte(`{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information"}`))
+	case json.NewDecoder(r.Body).Decode(&body) != nil || body["name"] == nil:
+		w.WriteHeader(http.StatusBadRequest)
+		w.Write([]byte(`{"error_code":"APIGW.0201","error_msg":"Bad request"}`))
+	default:
+		w.Write([]byte(scaleAnswer))
+	}
+}
+
+// scalePhases is what one child process measured for one size.
+type scalePhases struct {
+	Ops, Cases, Passed, Failed int
+	Load, Plan, Run, Report    time.Duration
+	// RunHWM is the peak RSS when the run ended, before the reports were built, in bytes.
+	RunHWM int64
+}
+
+// BenchmarkScale measures how the cost of a run grows with the operations of one provider:
+// for 10, 100 and 1,000 synthetic operations (writeScale) against a loopback stub, each in a
+// process of its own (so that its peak RSS is its own), the spec load, the planning (derived
+// cases included), the run and the report writing, with the cost per operation, and checks
+// the growth: every phase at most 120× from 10 to 1,000 operations. make bench-scale runs it.
+func BenchmarkScale(b *testing.B) {
+	// To profile one size: CONFORMANCE_SCALE_WRITE=dir:ops writes its files, and
+	// CONFORMANCE_SCALE_CHILD=dir CONFORMANCE_SCALE_TARGET=url runs it in this process.
+	if w := os.Getenv("CONFORMANCE_SCALE_WRITE"); w != "" {
+		dir, n, _ := strings.Cut(w, ":")
+		ops, _ := strconv.Atoi(n)
+		if _, _, err := writeScale(dir, ops); err != nil {
+			b.Fatal(err)
+		}
+		return
+	}
+	if dir := os.Getenv("CONFORMANCE_SCALE_CHILD"); dir != "" {
+		scaleChild(b, dir, os.Getenv("CONFORMANCE_SCALE_TARGET"))
+		return
+	}
+	if os.Getenv("CONFORMANCE_BENCH_SCALE") == "" {
+		b.Skip("make bench-scale runs it (CONFORMANCE_BENCH_SCALE=1): minutes of work")
+	}
+	stub := httptest.NewServer(http.HandlerFunc(scaleStub))
+	defer stub.Close()
+	results := map[int]scalePhases{}
+	rss := map[int]int64{}
+	for b.Loop() {
+		for _, ops := range scaleSizes {
+			dir := b.TempDir()
+			if _, _, err := writeScale(dir, ops); err != nil {
+				b.Fatal(err)
+			}
+			cmd := exec.Command(os.Args[0], "-test.run", "^$", "-test.bench", "^BenchmarkScale$", "-test.benchtime", "1x")
+			cmd.Env = append(os.Environ(), "CONFORMANCE_SCALE_CHILD="+dir, "CONFORMANCE_SCALE_TARGET="+stub.URL)
+			cmd.Stderr = os.Stderr
+			out, err := cmd.Output()
+			if err != nil {
+				b.Fatalf("%d operations: %v\n%s", ops, err, out)
+			}
+			m := regexp.MustCompile(`(?m)^scale (\{.*\})$`).FindSubmatch(out)
+			if m == nil {
+				b.Fatalf("%d operations: no measurement in\n%s", ops, out)
+			}
+			var p scalePhases
+			if err := json.Unmarshal(m[1], &p); err != nil {
+				b.Fatal(err)
+			}
+			results[ops] = p
+			rss[ops] = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB on Linux
+		}
+	}
+	w := bufio.NewWriter(os.Stdout)
+	defer w.Flush()
+	fmt.Fprintf(w, "\n%6s %7s %10s %10s %10s %10s %9s %10s %10s %13s\n", "ops", "cases", "load", "plan", "run", "report", "cases/s", "RSS @run", "peak RSS", "per op")
+	for _, ops := range scaleSizes {
+		p := results[ops]
+		total := p.Load + p.Plan + p.Run + p.Report
+		fmt.Fprintf(w, "%6d %7d %10s %10s %10s %10s %9.0f %8.1fMi %8.1fMi %13s\n", ops, p.Cases, ms(p.Load), ms(p.Plan), ms(p.Run), ms(p.Report),
+			float64(p.Cases)/p.Run.Seconds(), float64(p.RunHWM)/(1<<20), float64(rss[ops])/(1<<20), (total / time.Duration(ops)).Round(time.Microsecond))
+	}
+	small, large := results[scaleSizes[0]], results[scaleSizes[len(scaleSizes)-1]]
+	fmt.Fprintf(w, "growth %d→%d operations: load %.0f×, plan %.0f×, run %.0f×, report %.0f× (goal ≤ 120×); load+plan %s (goal ≤ 2s); %.0f cases/s (goal ≥ 5000); peak RSS %.0f MiB (goal ≤ 256)\n",
+		scaleSizes[0], scaleSizes[len(scaleSizes)-1], ratio(large.Load, small.Load), ratio(large.Plan, small.Plan), ratio(large.Run, small.Run), ratio(large.Report, small.Report),
+		ms(large.Load+large.Plan), float64(large.Cases)/large.Run.Seconds(), float64(rss[scaleSizes[len(scaleSizes)-1]])/(1<<20))
+	fmt.Fprintf(w, "passed/failed at %d operations: %d/%d (the stub verifies no signature, so the wrong-credential cases fail)\n", large.Ops, large.Passed, large.Failed)
+}
+
+// vmHWM is this process's peak RSS so far (/proc/self/status), 0 where it cannot be read.
+func vmHWM() int64 {
+	data, _ := os.ReadFile("/proc/self/status")
+	for _, line := range strings.Split(string(data), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+func ms(d time.Duration) string {
+	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + "ms"
+}
+
+func ratio(a, b time.Duration) float64 { return float64(a) / float64(max(b, 1)) }
+
+// scaleChild measures one size in this process and prints it on a line of its own.
+func scaleChild(b *testing.B, dir, target string) {
+	specsDir, fixturesDir := filepath.Join(dir, "specs"), filepath.Join(dir, "fixtures")
+	start := time.Now()
+	if _, err := LoadSpecs(specsDir); err != nil {
+		b.Fatal(err)
+	}
+	var p scalePhases
+	p.Load = time.Since(start)
+	cfg := DefaultConfig()
+	cfg.Target, cfg.SpecsDir, cfg.FixturesDir, cfg.ReportDir = target, specsDir, fixturesDir, filepath.Join(dir, "report")
+	cfg.Credentials = providers.Defaults()
+	start = time.Now()
+	plan, err := NewPlan(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p.Plan = max(time.Since(start)-p.Load, 0) // NewPlan loads the specs too
+	started := time.Now()
+	plan.Start(context.Background())
+	verdicts := map[string]conformance.Verdict{}
+	for _, c := range plan.Cases {
+		if c.Skip == "" {
+			v := plan.Verdict(c)
+			verdicts[c.Case.ID] = v
+			p.Cases++
+			if v.Result.Failed() {
+				p.Failed++
+			} else {
+				p.Passed++
+			}
+		}
+	}
+	p.Run = time.Since(started)
+	p.RunHWM = vmHWM()
+	ops := map[string]bool{}
+	for _, c := range plan.Cases {
+		ops[c.Op.ID] = true
+	}
+	p.Ops = len(ops)
+	start = time.Now()
+	if err := reports.PrepareDir(cfg.ReportDir); err != nil {
+		b.Fatal(err)
+	}
+	if err := reports.WriteAll(cfg.ReportDir, plan.report(verdicts, started)); err != nil {
+		b.Fatal(err)
+	}
+	p.Report = time.Since(start)
+	line, _ := json.Marshal(p)
+	fmt.Printf("scale %s\n", line)
+}
