@@ -1,5 +1,7 @@
 package providers
 
+import "maps"
+
 // Credentials are the values of the providers' variables, by variable name (Variable.Env),
 // as read from the environment: the one configuration that the runner and the reference
 // target must agree on.
@@ -42,9 +44,9 @@ func Defaults() Credentials {
 
 // WithDefaults is c with every unset variable taken from d.
 func (c Credentials) WithDefaults(d Credentials) Credentials {
-	out := Credentials{}
-	for k, v := range d {
-		out[k] = v
+	out := maps.Clone(d)
+	if out == nil {
+		out = Credentials{}
 	}
 	for k, v := range c {
 		if v != "" {
@@ -56,7 +58,8 @@ func (c Credentials) WithDefaults(d Credentials) Credentials {
 
 // With is c with one variable set (or unset, with ""), for a caller that needs a variant.
 func (c Credentials) With(v Variable, value string) Credentials {
-	out := c.WithDefaults(nil)
+	out := Credentials{}
+	maps.Copy(out, c)
 	if value == "" {
 		delete(out, v.Env)
 	} else {
@@ -76,7 +79,7 @@ func (c Credentials) Secrets() []string {
 	return out
 }
 
-// Names lists every registered variable's name.
+// VariableNames lists every registered variable's name.
 func VariableNames() []string {
 	var out []string
 	for _, v := range Variables() {

@@ -15,6 +15,7 @@ package providers
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -185,9 +186,15 @@ var Modes = []Mode{Valid, NoCredentials, WrongCredentials, MalformedCredentials,
 // made over other content or at another time, which a bearer token or session cannot express.
 func (m Mode) Signed() bool { return m == TamperedCredentials || m == StaleCredentials }
 
+// The registry. Providers register from init, so it is complete before any run; the lists
+// are kept sorted as they are registered, since the runner reads them for every case it plans
+// and sends (placeholders, variables) and they need not be rebuilt each time.
 var (
-	mu         sync.RWMutex
-	registered = map[string]*Provider{}
+	mu           sync.RWMutex
+	registered   = map[string]*Provider{}
+	sorted       []*Provider
+	placeholders []Placeholder
+	variables    []Variable
 )
 
 // Register adds a provider; a provider package calls it from init. Registering a name twice,
@@ -212,6 +219,12 @@ func Register(p *Provider) {
 		}
 	}
 	registered[p.Name] = p
+	sorted = slices.SortedFunc(maps.Values(registered), func(a, b *Provider) int { return strings.Compare(a.Name, b.Name) })
+	placeholders, variables = nil, nil
+	for _, q := range sorted {
+		placeholders = append(placeholders, q.Placeholders...)
+		variables = append(variables, q.Variables...)
+	}
 }
 
 // Lookup returns the registered provider of a name.
@@ -222,16 +235,11 @@ func Lookup(name string) (*Provider, bool) {
 	return p, ok
 }
 
-// All returns every registered provider, by name.
+// All returns every registered provider, by name. The slice is shared: do not modify it.
 func All() []*Provider {
 	mu.RLock()
 	defer mu.RUnlock()
-	out := make([]*Provider, 0, len(registered))
-	for _, p := range registered {
-		out = append(out, p)
-	}
-	slices.SortFunc(out, func(a, b *Provider) int { return strings.Compare(a.Name, b.Name) })
-	return out
+	return sorted
 }
 
 // Names lists the registered providers, for messages.
@@ -263,22 +271,20 @@ func Of(op *specs.Operation) *Provider {
 	return p
 }
 
-// Placeholders lists every registered placeholder.
+// Placeholders lists every registered placeholder, provider by provider. The slice is
+// shared: do not modify it.
 func Placeholders() []Placeholder {
-	var out []Placeholder
-	for _, p := range All() {
-		out = append(out, p.Placeholders...)
-	}
-	return out
+	mu.RLock()
+	defer mu.RUnlock()
+	return placeholders
 }
 
-// Variables lists every registered variable, provider by provider.
+// Variables lists every registered variable, provider by provider. The slice is shared: do
+// not modify it.
 func Variables() []Variable {
-	var out []Variable
-	for _, p := range All() {
-		out = append(out, p.Variables...)
-	}
-	return out
+	mu.RLock()
+	defer mu.RUnlock()
+	return variables
 }
 
 // VariablesMarkdown is the README's table of every registered variable: the README holds

@@ -15,8 +15,7 @@ import (
 // login is the session of one provider that declares one (providers.Session): configured, or
 // from logging in once, as the provider's own client does.
 type login struct {
-	flow     *providers.Session
-	provider *providers.Provider
+	provider *providers.Provider // its Session says how
 	once     sync.Once
 	session  string
 	err      error
@@ -30,7 +29,7 @@ func (s *session) providerSession(provider *providers.Provider) (string, error) 
 		return "", fmt.Errorf("%s declares no session", provider.Title)
 	}
 	l.once.Do(func() {
-		if v := s.creds.Get(l.flow.Configured); v != "" {
+		if v := s.creds.Get(l.provider.Session.Configured); v != "" {
 			l.session = v
 			return
 		}
@@ -44,11 +43,11 @@ func (s *session) providerSession(provider *providers.Provider) (string, error) 
 }
 
 func (s *session) logIn(l *login) (string, error) {
-	op, ok := s.specs.Operation(l.flow.Login)
+	op, ok := s.specs.Operation(l.provider.Session.Login)
 	if !ok {
-		return "", fmt.Errorf("the specs have no %s operation", l.flow.Login)
+		return "", fmt.Errorf("the specs have no %s operation", l.provider.Session.Login)
 	}
-	body, secrets := l.flow.LoginBody(s.creds)
+	body, secrets := l.provider.Session.LoginBody(s.creds)
 	for _, secret := range secrets {
 		s.redact.add(secret)
 	}
@@ -67,12 +66,12 @@ func (s *session) logIn(l *login) (string, error) {
 	}
 	session := ""
 	if resp.Status == http.StatusOK {
-		session = l.flow.SessionOf(resp.Body)
+		session = l.provider.Session.SessionOf(resp.Body)
 	}
 	if session == "" {
 		// The body is quoted in part only: this error is every case's of the provider, and a
 		// target may refuse with megabytes.
-		return "", fmt.Errorf("%s login as %q failed: %s %s", l.provider.Title, s.creds.Get(l.flow.Account), specs.StatusText(resp.Status),
+		return "", fmt.Errorf("%s login as %q failed: %s %s", l.provider.Title, s.creds.Get(l.provider.Session.Account), specs.StatusText(resp.Status),
 			s.redact.excerpt(string(resp.Body), loginBodyExcerpt))
 	}
 	return session, nil

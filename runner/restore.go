@@ -127,7 +127,7 @@ func (s *session) logOut() {
 
 // logOutOf ends the session the run logged in to, whose path takes it as {uuid}.
 func (s *session) logOutOf(l *login) {
-	op, ok := s.specs.Operation(l.flow.Logout)
+	op, ok := s.specs.Operation(l.provider.Session.Logout)
 	if !ok || s.breaker.refuse(op.Service) != nil {
 		return // a service that stopped answering is not waited for once more
 	}

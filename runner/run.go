@@ -193,7 +193,7 @@ func (s *session) skipReason(c *fixtures.Case, op *specs.Operation) string {
 		}
 	}
 	for _, p := range providers.Placeholders() {
-		if need[p.Name] && s.creds.Get(p.From) == "" {
+		if need[p.Name] && s.vars()[p.Name] == "" {
 			return "no value for {" + p.Name + "}: set " + p.From.Env
 		}
 	}

@@ -46,6 +46,9 @@ type session struct {
 	coverage *coverage.Recorder
 
 	logins map[string]*login // provider → its session, for providers that declare one (login.go)
+	// placeholders are the placeholder values of this run, read once from the credentials:
+	// every request and every exchange shares the map, which nobody writes.
+	placeholders map[string]string
 
 	mu      sync.Mutex
 	results map[string]*future // case ID → its verdict, see schedule.go
@@ -69,8 +72,12 @@ func newSession(cfg Config, creds providers.Credentials, set *specs.Set, targets
 	}
 	for _, p := range providers.All() {
 		if p.Session != nil {
-			s.logins[p.Name] = &login{flow: p.Session, provider: p}
+			s.logins[p.Name] = &login{provider: p}
 		}
+	}
+	s.placeholders = map[string]string{}
+	for _, p := range providers.Placeholders() {
+		s.placeholders[p.Name] = creds.Get(p.From)
 	}
 	for _, sp := range set.Specs {
 		raw := targets[sp.Service]
@@ -320,13 +327,7 @@ func loopback(u *url.URL) bool {
 }
 
 // vars are the placeholder values of this run.
-func (s *session) vars() map[string]string {
-	out := map[string]string{}
-	for _, p := range providers.Placeholders() {
-		out[p.Name] = s.creds.Get(p.From)
-	}
-	return out
-}
+func (s *session) vars() map[string]string { return s.placeholders }
 
 // fills names, per path parameter, the placeholder of the provider that fills it when a case
 // gives none (providers.Placeholder.Fills).

@@ -8,6 +8,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/conformance-suite/conformance/providers"
@@ -179,12 +180,6 @@ func Stub() http.Handler {
 }
 
 func validLimit(s string) bool {
-	n := 0
-	for _, c := range s {
-		if c < '0' || c > '9' || n > 100 {
-			return false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n >= 1 && n <= 100
+	n, err := strconv.Atoi(s)
+	return err == nil && n >= 1 && n <= 100
 }
