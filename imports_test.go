@@ -27,7 +27,7 @@ var allowed = map[string][]string{
 	"conformance":            {"fixtures", "providers/...", "signing", "specs"},
 	"coverage":               {"conformance", "fixtures", "providers/...", "signing", "specs", "reports"},
 	"mock":                   {"providers/...", "signing", "specs"},
-	"runner":                 {"conformance", "coverage", "fixtures", "fixtures/derive", "providers/...", "reports", "signing", "specs", "suggest"},
+	"runner":                 {"conformance", "console", "coverage", "fixtures", "fixtures/derive", "providers/...", "reports", "signing", "specs", "suggest"},
 	"suggest":                {},
 	"console":                {"reports", "fixtures/derive", "fixtures", "providers/...", "signing", "specs"},
 	"cmd/conformance":        {"*"},

@@ -7,25 +7,35 @@ import (
 
 	"github.com/conformance-suite/conformance/providers"
 	_ "github.com/conformance-suite/conformance/providers/builtin"
+	"github.com/conformance-suite/conformance/runner"
 )
 
-// variablesBlock is the README's generated table of the providers' variables.
-var variablesBlock = regexp.MustCompile(`(?s)(<!-- variables:[^\n]*-->\n).*?(<!-- /variables -->)`)
+// generatedBlocks are the README's tables generated from their declarations, by the name of
+// their block (<!-- name: ... --> ... <!-- /name -->): a variable is documented where its
+// provider declares it, a setting where runner.Settings declares it, and nowhere else.
+var generatedBlocks = map[string]func() string{
+	"variables": providers.VariablesMarkdown,
+	"settings":  runner.SettingsMarkdown,
+}
 
-// TestREADMEVariables: the README's variable table is the providers' declarations, so a
-// variable is documented where it is declared and nowhere else. UPDATE_README=1 rewrites it.
-func TestREADMEVariables(t *testing.T) {
+// TestREADMEGeneratedTables: each generated table of the README is its declarations'.
+// UPDATE_README=1 rewrites them.
+func TestREADMEGeneratedTables(t *testing.T) {
 	b, err := os.ReadFile("README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !variablesBlock.Match(b) {
-		t.Fatal("README.md has no <!-- variables: --> ... <!-- /variables --> block")
+	want := b
+	for name, generate := range generatedBlocks {
+		block := regexp.MustCompile(`(?s)(<!-- ` + name + `:[^\n]*-->\n).*?(<!-- /` + name + ` -->)`)
+		if !block.Match(want) {
+			t.Fatalf("README.md has no <!-- %s: --> ... <!-- /%s --> block", name, name)
+		}
+		want = block.ReplaceAllFunc(want, func(m []byte) []byte {
+			sub := block.FindSubmatch(m)
+			return append(append(append([]byte{}, sub[1]...), generate()...), sub[2]...)
+		})
 	}
-	want := variablesBlock.ReplaceAllFunc(b, func(m []byte) []byte {
-		sub := variablesBlock.FindSubmatch(m)
-		return append(append(append([]byte{}, sub[1]...), providers.VariablesMarkdown()...), sub[2]...)
-	})
 	if string(want) == string(b) {
 		return
 	}
@@ -35,5 +45,5 @@ func TestREADMEVariables(t *testing.T) {
 		}
 		return
 	}
-	t.Error("README.md's variable table differs from the providers' declarations: run UPDATE_README=1 go test -run TestREADMEVariables .")
+	t.Error("README.md's generated tables differ from their declarations: run UPDATE_README=1 go test -run TestREADMEGeneratedTables .")
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/conformance-suite/conformance/conformance"
+	"github.com/conformance-suite/conformance/console"
 	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/reports"
@@ -75,9 +76,6 @@ type Config struct {
 	AllowJobHosts []string
 	// Credentials are the credentials and resource ids, from the environment.
 	Credentials providers.Credentials
-	// AlibabaRegion is sent as RegionId, as the official SDK does; empty means the Alibaba
-	// region of Regions, else cn-hangzhou.
-	AlibabaRegion string
 	// AlibabaSignature is "v1" (HMAC-SHA1, the classic SDK) or "v3" (ACS3-HMAC-SHA256).
 	AlibabaSignature string
 	// Profile is the conformance profile the exit status is computed on: in core, findings of
@@ -94,6 +92,11 @@ type Config struct {
 	MinCoverage map[string]float64
 	// Console shows each case as it finishes and the closing summary; nil shows nothing.
 	Console Console
+	// Output is how the command's console shows the run (--output); the command builds
+	// Console from it.
+	Output console.Mode
+	// ConfigFile is the --config file the other settings were read from, "" for none.
+	ConfigFile string
 }
 
 // DefaultConfig is the configuration of a run with no flags.
@@ -113,39 +116,11 @@ func DefaultConfig() Config {
 	}
 }
 
-// Validate rejects a configuration that cannot run, naming the setting.
+// Validate rejects a configuration that cannot run, naming the setting: each value is
+// checked as its flag checks it (Settings), so a Config built in code is held to the same
+// ranges as one read from flags, environment and file.
 func (c Config) Validate() error {
-	var errs []error
-	targets := c.targets()
-	for _, svc := range slices.Sorted(maps.Keys(targets)) {
-		if err := checkURL(targets[svc]); err != nil {
-			name := "--target"
-			if svc != "" {
-				name = "--target-" + svc
-			}
-			errs = append(errs, fmt.Errorf("%s: %w", name, err))
-		}
-	}
-	for _, n := range numberSettings {
-		if err := n.check(n.value(c)); err != nil {
-			errs = append(errs, fmt.Errorf("%s %w", n.flag, err))
-		}
-	}
-	for _, h := range c.AllowJobHosts {
-		if err := checkHost(h); err != nil {
-			errs = append(errs, fmt.Errorf("--allow-job-host: %w", err))
-		}
-	}
-	if err := c.RateLimit.validate(); err != nil {
-		errs = append(errs, fmt.Errorf("--rate-limit %w", err))
-	}
-	if c.AlibabaSignature != "v1" && c.AlibabaSignature != "v3" {
-		errs = append(errs, fmt.Errorf("--alibabacloud-signature must be v1 or v3, not %q", c.AlibabaSignature))
-	}
-	if c.ReportDir == "" {
-		errs = append(errs, errors.New("--report-dir must not be empty"))
-	}
-	return errors.Join(errs...)
+	return c.checkSettings()
 }
 
 // Embedded reports whether the run is for the built-in reference target: no target and no
@@ -172,36 +147,6 @@ func (c Config) targets() map[string]string {
 		out[k] = v
 	}
 	return out
-}
-
-// numberSetting is one numeric setting with its flag, its --config key and its range: flags
-// and the file are checked by the same table, before anything is sent.
-type numberSetting struct {
-	flag, key string
-	min, max  int64
-	value     func(Config) int64
-	// show writes a value as the user would (a duration as a duration).
-	show func(int64) string
-}
-
-var numberSettings = []numberSetting{
-	{"--timeout", "timeout", int64(time.Millisecond), int64(24 * time.Hour),
-		func(c Config) int64 { return int64(c.Timeout) }, func(v int64) string { return time.Duration(v).String() }},
-	{"--parallel", "parallel", 1, maxParallel,
-		func(c Config) int64 { return int64(c.Parallel) }, formatInt},
-	{"--max-body", "max_body", 1, maxBodyLimit,
-		func(c Config) int64 { return c.MaxBody }, formatInt},
-	{"--max-transport-failures", "max_transport_failures", 1, 1 << 20,
-		func(c Config) int64 { return int64(c.MaxTransportFailures) }, formatInt},
-}
-
-func formatInt(v int64) string { return strconv.FormatInt(v, 10) }
-
-func (n numberSetting) check(v int64) error {
-	if v < n.min || v > n.max {
-		return fmt.Errorf("must be between %s and %s, not %s", n.show(n.min), n.show(n.max), n.show(v))
-	}
-	return nil
 }
 
 // checkURL accepts an absolute http or https URL with a host and, if given, a port in
@@ -257,10 +202,8 @@ func checkPort(hostport string) error {
 
 // alibabaRegionID is the RegionId the Alibaba SDK would send.
 func (c Config) alibabaRegionID() string {
-	for _, r := range []string{c.AlibabaRegion, c.region("alibabacloud")} {
-		if r != "" {
-			return r
-		}
+	if r := c.region("alibabacloud"); r != "" {
+		return r
 	}
 	return "cn-hangzhou"
 }
@@ -306,22 +249,10 @@ func (c Config) options(cs *fixtures.Case) *conformance.Options {
 	return o
 }
 
-// validateSelection checks the profile, the check names and the per-operation overrides
-// against the checks and the operations that exist.
+// validateSelection checks the per-operation overrides against the checks and the operations
+// that exist (the profile and the check names are settings: Validate).
 func (c Config) validateSelection(known func(operationID string) bool) error {
 	var errs []error
-	if _, err := fixtures.ParseProfile(string(c.Profile)); err != nil {
-		errs = append(errs, fmt.Errorf("--profile: %w", err))
-	}
-	valid := conformance.CheckNames()
-	for flag, names := range map[string][]conformance.CheckName{"--checks": c.Checks, "--exclude-checks": c.ExcludeChecks} {
-		for _, n := range names {
-			if !slices.Contains(valid, n) {
-				_, err := conformance.ParseCheckNames(string(n))
-				errs = append(errs, fmt.Errorf("%s: %w", flag, err))
-			}
-		}
-	}
 	for _, op := range slices.Sorted(maps.Keys(c.Operations)) {
 		oc := c.Operations[op]
 		if !known(op) {

@@ -4,56 +4,39 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"os"
 	"reflect"
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/conformance-suite/conformance/conformance"
-	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/suggest"
 )
 
-// File is the YAML configuration file (--config): everything the flags and the environment
-// hold, for runs that are easier to describe than to type. Flags override it; so does the
-// environment, for credentials.
+// File is the YAML configuration file (--config): any setting of the Settings table by its
+// key, for runs that are easier to describe than to type, the per-operation overrides no flag
+// holds, and the CONFORMANCE_* variables of the providers. The environment and the flags win.
 type File struct {
-	Target                string            `yaml:"target"`
-	Targets               map[string]string `yaml:"targets"`
-	Region                string            `yaml:"region"`
-	HuaweiCloudRegion     string            `yaml:"huaweicloud_region"`
-	AlibabaCloudRegion    string            `yaml:"alibabacloud_region"`
-	AlibabaCloudSignature string            `yaml:"alibabacloud_signature"`
-	ReportDir             string            `yaml:"report_dir"`
-	Timeout               time.Duration     `yaml:"timeout"`
-	LabelFilter           string            `yaml:"label_filter"`
-	Parallel              int               `yaml:"parallel"`
-	RateLimit             string            `yaml:"rate_limit"`
-	Fixtures              string            `yaml:"fixtures"`
-	Specs                 string            `yaml:"specs"`
-	MaxBody               int64             `yaml:"max_body"`
-	MaxTransportFailures  int               `yaml:"max_transport_failures"`
-	AllowJobHosts         []string          `yaml:"allow_job_hosts"`
-	AllowMutations        bool              `yaml:"allow_mutations"`
-	Profile               string            `yaml:"profile"`
-	Checks                []string          `yaml:"checks"`
-	ExcludeChecks         []string          `yaml:"exclude_checks"`
 	// Operations holds per-operation overrides, keyed by operationId.
 	Operations map[string]OperationConfig `yaml:"operations"`
 	// Environment holds the CONFORMANCE_* variables by name; a variable set in the real
 	// environment wins.
 	Environment map[string]string `yaml:"environment"`
+	// Settings are the other keys, each read by its setting's Value (apply).
+	Settings map[string]yaml.Node `yaml:",inline"`
+
+	path  string
+	lines map[string]int // top-level key → its line
 }
 
-// ReadFile decodes a configuration file strictly: an unknown key, a number out of range (a
-// zero or negative timeout, parallel or max_body) or an invalid URL or host is an error naming
-// the key and its line, so that no setting is dropped silently.
+// ReadFile decodes a configuration file strictly: an unknown key, a value its setting refuses
+// (a zero or negative timeout, parallel or max_body, an invalid URL or host) or an unknown
+// variable is an error naming the key and its line, so that no setting is dropped silently.
 func ReadFile(path string) (*File, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
@@ -61,23 +44,112 @@ func ReadFile(path string) (*File, error) {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
-	var f File
-	if err := dec.Decode(&f); err != nil {
-		return nil, decodeError(path, err)
+	f := File{path: path, lines: map[string]int{}}
+	var errs []error
+	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return nil, decodeError(path, err)
+		}
+		errs = append(errs, decodeError(path, err)) // the rest is decoded: say all that is wrong
+	}
+	var doc yaml.Node
+	if yaml.Unmarshal(raw, &doc) == nil && len(doc.Content) == 1 && doc.Content[0].Kind == yaml.MappingNode {
+		m := doc.Content[0].Content
+		for i := 0; i+1 < len(m); i += 2 {
+			f.lines[m[i].Value] = m[i].Line
+		}
 	}
 	known := map[string]bool{}
 	for _, name := range providers.VariableNames() {
 		known[name] = true
 	}
-	for name := range f.Environment {
+	for _, name := range slices.Sorted(maps.Keys(f.Environment)) {
 		if !known[name] {
-			return nil, fmt.Errorf("%s: environment: unknown variable %s", path, name)
+			errs = append(errs, fmt.Errorf("%s:%d: environment: unknown variable %s", path, f.lines["environment"], name))
 		}
 	}
-	if err := f.check(path, raw); err != nil {
+	// Every key is applied once to a scratch configuration, so that a bad value is refused
+	// here, with its line, before anything is sent.
+	scratch := DefaultConfig()
+	errs = append(errs, f.Apply(&scratch, nil))
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	return &f, nil
+}
+
+// Apply sets cfg's settings from the file, each through its setting's Value, and names the
+// file, the line and the key of each value refused. services are the services a mapping by
+// service may name; nil accepts any (the specs decide later).
+func (f *File) Apply(cfg *Config, services []string) error {
+	var errs []error
+	for _, key := range slices.Sorted(maps.Keys(f.Settings)) {
+		node := f.Settings[key]
+		bad := func(err error) {
+			errs = append(errs, fmt.Errorf("%s:%d: %s: %w", f.path, f.lines[key], key, err))
+		}
+		s, ok := settingByKey(key)
+		if !ok {
+			keys := fileKeys[reflect.TypeFor[File]().String()]
+			hint := "valid keys: " + strings.Join(keys, ", ")
+			if near := suggest.Closest(key, keys); near != "" {
+				hint = "did you mean " + near + "?"
+			}
+			errs = append(errs, fmt.Errorf("%s:%d: unknown key %s (%s)", f.path, f.lines[key], key, hint))
+			continue
+		}
+		switch {
+		case s.perService():
+			if node.Kind != yaml.MappingNode {
+				bad(errors.New("must be a mapping of service names to values"))
+				continue
+			}
+			for i := 0; i+1 < len(node.Content); i += 2 {
+				svc, v := node.Content[i].Value, node.Content[i+1]
+				if services != nil && !slices.Contains(services, svc) {
+					bad(fmt.Errorf("unknown service %q (services: %s)", svc, strings.Join(services, ", ")))
+					continue
+				}
+				if err := s.Value(cfg, svc).Set(v.Value); err != nil || v.Kind != yaml.ScalarNode {
+					if err == nil {
+						err = errors.New("must be a single value")
+					}
+					bad(fmt.Errorf("%s: %w", svc, err))
+				}
+			}
+		case s.List && node.Kind == yaml.SequenceNode:
+			v := s.Value(cfg, "")
+			for _, item := range node.Content {
+				if err := v.Set(item.Value); err != nil || item.Kind != yaml.ScalarNode {
+					if err == nil {
+						err = errors.New("must be a list of single values")
+					}
+					bad(err)
+				}
+			}
+		case node.Kind == yaml.ScalarNode:
+			if err := setAll(s, s.Value(cfg, ""), node.Value); err != nil {
+				bad(err)
+			}
+		default:
+			bad(errors.New("must be a single value" + map[bool]string{true: " or a list"}[s.List]))
+		}
+	}
+	if f.Operations != nil {
+		cfg.Operations = f.Operations
+	}
+	return errors.Join(errs...)
+}
+
+// settingByKey is the setting a file key holds.
+func settingByKey(key string) (Setting, bool) {
+	for _, s := range Settings {
+		if s.Key != "" && s.Key == key {
+			return s, true
+		}
+	}
+	return Setting{}, false
 }
 
 // decodeError says what the YAML decoder refused in the words of the file, not of the Go types
@@ -123,8 +195,8 @@ var (
 	badValue     = regexp.MustCompile(`^line (\d+): cannot unmarshal !!\w+ (.*) into (\S+)$`)
 )
 
-// fileKeys are the keys of the configuration file's mappings, by the Go type decoding them,
-// read from their yaml tags.
+// fileKeys are the keys of the configuration file's mappings, by the Go type decoding them:
+// the settings' keys and the file's own at the top, the yaml tags of an operation's below.
 var fileKeys = func() map[string][]string {
 	out := map[string][]string{}
 	for _, t := range []reflect.Type{reflect.TypeFor[File](), reflect.TypeFor[OperationConfig]()} {
@@ -132,6 +204,12 @@ var fileKeys = func() map[string][]string {
 			if name, _, _ := strings.Cut(f.Tag.Get("yaml"), ","); name != "" && name != "-" {
 				out[t.String()] = append(out[t.String()], name)
 			}
+		}
+	}
+	top := reflect.TypeFor[File]().String()
+	for _, s := range Settings {
+		if s.Key != "" {
+			out[top] = append(out[top], s.Key)
 		}
 	}
 	return out
@@ -149,110 +227,6 @@ var goTypeWords = map[string]string{
 	"map[string]string":                 "a mapping of names to strings",
 	"runner.OperationConfig":            "a mapping of an operation's settings",
 	"map[string]runner.OperationConfig": "a mapping of operation ids to their settings",
-}
-
-// check validates the settings the file gives, with the ranges the flags have
-// (numberSettings), naming each bad key and its line.
-func (f *File) check(path string, raw []byte) error {
-	lines := map[string]int{} // top-level key → its line
-	var doc yaml.Node
-	if yaml.Unmarshal(raw, &doc) == nil && len(doc.Content) == 1 && doc.Content[0].Kind == yaml.MappingNode {
-		m := doc.Content[0].Content
-		for i := 0; i+1 < len(m); i += 2 {
-			lines[m[i].Value] = m[i].Line
-		}
-	}
-	var errs []error
-	bad := func(key string, err error) {
-		errs = append(errs, fmt.Errorf("%s:%d: %s: %w", path, lines[key], key, err))
-	}
-	given := Config{Timeout: f.Timeout, Parallel: f.Parallel, MaxBody: f.MaxBody, MaxTransportFailures: f.MaxTransportFailures}
-	for _, n := range numberSettings {
-		if _, set := lines[n.key]; set {
-			if err := n.check(n.value(given)); err != nil {
-				bad(n.key, err)
-			}
-		}
-	}
-	if f.Target != "" {
-		if err := checkURL(f.Target); err != nil {
-			bad("target", err)
-		}
-	}
-	for _, svc := range slices.Sorted(maps.Keys(f.Targets)) {
-		if err := checkURL(f.Targets[svc]); err != nil {
-			bad("targets", fmt.Errorf("%s: %w", svc, err))
-		}
-	}
-	for _, h := range f.AllowJobHosts {
-		if err := checkHost(h); err != nil {
-			bad("allow_job_hosts", err)
-		}
-	}
-	if f.RateLimit != "" {
-		if _, err := ParseRateLimit(f.RateLimit); err != nil {
-			bad("rate_limit", err)
-		}
-	}
-	return errors.Join(errs...)
-}
-
-// Apply copies the file's settings into cfg, under whatever the flags then set.
-func (f *File) Apply(cfg *Config) {
-	set := func(dst *string, v string) {
-		if v != "" {
-			*dst = v
-		}
-	}
-	set(&cfg.Target, f.Target)
-	for k, v := range f.Targets {
-		if cfg.Targets == nil {
-			cfg.Targets = map[string]string{}
-		}
-		cfg.Targets[k] = v
-	}
-	for provider, region := range map[string]string{"": f.Region, "huaweicloud": f.HuaweiCloudRegion, "alibabacloud": f.AlibabaCloudRegion} {
-		if region != "" {
-			if cfg.Regions == nil {
-				cfg.Regions = map[string]string{}
-			}
-			cfg.Regions[provider] = region
-		}
-	}
-	set(&cfg.AlibabaSignature, f.AlibabaCloudSignature)
-	set(&cfg.ReportDir, f.ReportDir)
-	set(&cfg.LabelFilter, f.LabelFilter)
-	set(&cfg.FixturesDir, f.Fixtures)
-	set(&cfg.SpecsDir, f.Specs)
-	if f.Timeout > 0 {
-		cfg.Timeout = f.Timeout
-	}
-	if f.Parallel > 0 {
-		cfg.Parallel = f.Parallel
-	}
-	if r, err := ParseRateLimit(f.RateLimit); err == nil { // checked by ReadFile
-		cfg.RateLimit = r
-	}
-	if f.MaxBody > 0 {
-		cfg.MaxBody = f.MaxBody
-	}
-	if f.MaxTransportFailures > 0 {
-		cfg.MaxTransportFailures = f.MaxTransportFailures
-	}
-	cfg.AllowJobHosts = append(cfg.AllowJobHosts, f.AllowJobHosts...)
-	cfg.AllowMutations = cfg.AllowMutations || f.AllowMutations
-	if f.Profile != "" {
-		cfg.Profile = fixtures.Profile(f.Profile)
-	}
-	for _, n := range f.Checks {
-		cfg.Checks = append(cfg.Checks, conformance.CheckName(n))
-	}
-	for _, n := range f.ExcludeChecks {
-		cfg.ExcludeChecks = append(cfg.ExcludeChecks, conformance.CheckName(n))
-	}
-	if f.Operations != nil {
-		cfg.Operations = f.Operations
-	}
 }
 
 // Lookup layers the real environment over the file's: it is what providers.FromEnv reads.

@@ -530,11 +530,11 @@ func TestSettingsOutOfRange(t *testing.T) {
 		{func(c *Config) { c.Target = "http://127.0.0.1:0" }, `port "0" is not in 1..65535`},
 		{func(c *Config) { c.Targets = map[string]string{"zstack-iam2": "http://u:hunter22@h:70000"} }, `--target-zstack-iam2: "http://u:REDACTED@h:70000"`},
 		{func(c *Config) { c.Target = "http://u:hunter22@h:x" }, `is not a URL`},
-		{func(c *Config) { c.Parallel = 1000 }, "--parallel must be between 1 and 256, not 1000"},
-		{func(c *Config) { c.Parallel = 0 }, "--parallel must be between 1 and 256, not 0"},
-		{func(c *Config) { c.Timeout = -time.Second }, "--timeout must be between 1ms and 24h0m0s, not -1s"},
-		{func(c *Config) { c.MaxBody = 0 }, "--max-body must be between 1 and"},
-		{func(c *Config) { c.MaxTransportFailures = 0 }, "--max-transport-failures must be between 1 and"},
+		{func(c *Config) { c.Parallel = 1000 }, "--parallel: must be between 1 and 256, not 1000"},
+		{func(c *Config) { c.Parallel = 0 }, "--parallel: must be between 1 and 256, not 0"},
+		{func(c *Config) { c.Timeout = -time.Second }, "--timeout: must be between 1ms and 24h0m0s, not -1s"},
+		{func(c *Config) { c.MaxBody = 0 }, "--max-body: must be between 1 and"},
+		{func(c *Config) { c.MaxTransportFailures = 0 }, "--max-transport-failures: must be between 1 and"},
 		{func(c *Config) { c.AllowJobHosts = []string{"http://x/"} }, "--allow-job-host"},
 		{func(c *Config) { c.AllowJobHosts = []string{"h:65536"} }, "--allow-job-host"},
 	} {
@@ -581,7 +581,7 @@ func TestSettingsOutOfRange(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg = DefaultConfig()
-	f.Apply(&cfg)
+	f.Apply(&cfg, nil)
 	if cfg.MaxTransportFailures != 5 || len(cfg.AllowJobHosts) != 1 || cfg.Parallel != 256 {
 		t.Fatalf("applied %+v", cfg)
 	}

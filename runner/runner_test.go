@@ -263,7 +263,7 @@ func TestConfigFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := runner.DefaultConfig()
-	f.Apply(&cfg)
+	f.Apply(&cfg, nil)
 	creds := providers.FromEnv(f.Lookup(func(string) (string, bool) { return "", false }))
 	if cfg.Target != "http://127.0.0.1:9" || cfg.Timeout != 3*time.Second || cfg.Parallel != 2 || creds.Get(huaweicloud.ProjectID) != "p1" {
 		t.Fatalf("config %+v, creds %+v", cfg, creds)
@@ -273,7 +273,7 @@ func TestConfigFile(t *testing.T) {
 		t.Fatalf("an unknown key: %v, want an error naming the file, the line, the key and the closest one, no Go type", err)
 	}
 	os.WriteFile(path, []byte("timeout: soon\noperations:\n  InitializeTenant:\n    exclude_check: [x]\n"), 0o644)
-	if _, err := runner.ReadFile(path); err == nil || !strings.Contains(err.Error(), "c.yaml:1: `soon` is not a duration") ||
+	if _, err := runner.ReadFile(path); err == nil || !strings.Contains(err.Error(), `c.yaml:1: timeout: "soon" is not a duration`) ||
 		!strings.Contains(err.Error(), "c.yaml:4: unknown key exclude_check of an operation (under operations:) (did you mean exclude_checks?)") || strings.Contains(err.Error(), "runner.") {
 		t.Fatalf("a bad value and an unknown key of an operation: %v", err)
 	}

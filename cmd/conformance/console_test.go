@@ -128,7 +128,7 @@ func TestMistypedNames(t *testing.T) {
 	}{
 		{[]string{"run", "--tagret", "http://x"}, "conformance run: unknown flag --tagret; did you mean --target? (conformance run -h for all flags)\n"},
 		{[]string{"run", "--ouput", "json"}, "did you mean --output?"},
-		{[]string{"run", "--output", "verbose"}, `invalid value "verbose" for flag -output: "verbose": want one of dots, lines, quiet, json`},
+		{[]string{"run", "--output", "verbose"}, `--output: "verbose": want one of dots, lines, quiet, json`},
 		{[]string{"rnu"}, `conformance: unknown command "rnu"; did you mean run? (conformance help for the commands)` + "\n"},
 		{[]string{"merge", "--otu", "x"}, "did you mean --out?"},
 		{[]string{"run", "--label-filter", "a &&"}, "--label-filter: Syntax Error Parsing Label Filter: a && | Unexpected EOF."},

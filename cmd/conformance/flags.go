@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 
 	"github.com/conformance-suite/conformance/suggest"
@@ -27,6 +28,9 @@ func newCommand(name, usage string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// badFlagValue is the flag package's message for a value a flag refused.
+var badFlagValue = regexp.MustCompile(`^invalid (?:boolean )?value ".*" for (?:flag )?-(\S+): (.*)$`)
+
 // parseFlags parses args into fs. -h prints the command's whole usage (exit 0); a bad flag is
 // answered in one line, with the closest valid flag's name when one is near, and where the
 // whole list is (exit 2): "unknown flag --tagret; did you mean --target? (conformance run -h
@@ -46,6 +50,11 @@ func parseFlags(fs *flag.FlagSet, args []string, stderr io.Writer) (code int, ok
 		return 0, false
 	}
 	msg := err.Error()
+	if m := badFlagValue.FindStringSubmatch(msg); m != nil {
+		// The flag package quotes the value, which may hold a password (a target URL's): the
+		// setting's own message names what is wrong without it.
+		msg = "--" + m[1] + ": " + m[2]
+	}
 	if name, unknown := strings.CutPrefix(msg, "flag provided but not defined: "); unknown {
 		name = strings.TrimLeft(name, "-")
 		msg = "unknown flag --" + name

@@ -479,9 +479,9 @@ func TestHostileSettingsExit2(t *testing.T) {
 		file string
 		want string
 	}{
-		{args: []string{"--parallel", "1000"}, want: "--parallel must be between 1 and 256, not 1000"},
+		{args: []string{"--parallel", "1000"}, want: "--parallel: must be between 1 and 256, not 1000"},
 		{args: []string{"--target", "http://127.0.0.1:99999"}, want: `port "99999" is not in 1..65535`},
-		{args: []string{"--max-transport-failures", "0"}, want: "--max-transport-failures must be between 1 and"},
+		{args: []string{"--max-transport-failures", "0"}, want: "--max-transport-failures: must be between 1 and"},
 		{args: []string{"--allow-job-host", "http://x/"}, want: "--allow-job-host"},
 		{file: "timeout: -5s\n", want: "timeout: must be between 1ms and 24h0m0s, not -5s"},
 		{file: "parallel: 0\n", want: "parallel: must be between 1 and 256, not 0"},

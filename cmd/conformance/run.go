@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -16,10 +15,8 @@ import (
 
 	"github.com/conformance-suite/conformance/conformance"
 	"github.com/conformance-suite/conformance/console"
-	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/providers"
-	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/runner"
 	"github.com/conformance-suite/conformance/specs"
 )
@@ -29,15 +26,18 @@ import (
 func runCmd(args []string, stdout, stderr io.Writer) int {
 	// The specs name the services, and so the --target-<service> flags: a --specs directory
 	// may add services, so it is read before the flags are defined.
-	set, err := runner.LoadSpecs(flagValue(args, "specs"))
+	specsDir := flagValue(args, "specs")
+	if specsDir == "" {
+		specsDir = os.Getenv("CONFORMANCE_SPECS")
+	}
+	set, err := runner.LoadSpecs(specsDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "conformance run: %v\n", err)
 		return 2
 	}
-	cfg := runner.DefaultConfig()
-	var configPath string
-	mode := console.Auto
-	fs := runFlags(&cfg, &configPath, &mode, set, stderr)
+	services := serviceNames(set)
+	defaults := runner.DefaultConfig()
+	fs := runFlags(&defaults, services, stderr)
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
@@ -45,25 +45,12 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "conformance run: unexpected argument %q\n", fs.Arg(0))
 		return 2
 	}
-	lookup := os.LookupEnv
-	if configPath != "" {
-		file, err := runner.ReadFile(configPath)
-		if err != nil {
-			fmt.Fprintf(stderr, "conformance run: --config: %v\n", err)
-			return 2
-		}
-		cfg = runner.DefaultConfig()
-		file.Apply(&cfg)
-		_ = runFlags(&cfg, &configPath, &mode, set, io.Discard).Parse(args) // parsed once already
-		lookup = file.Lookup(os.LookupEnv)
+	cfg, lookup, err := runner.Resolve(args, os.LookupEnv, services)
+	if err != nil {
+		fmt.Fprintf(stderr, "conformance run: %v\n", err)
+		return 2
 	}
-	if cfg.Shard == nil { // --shard wins over the environment
-		if cfg.Shard, err = runner.ShardFromEnv(lookup); err != nil {
-			fmt.Fprintf(stderr, "conformance run: %v\n", err)
-			return 2
-		}
-	}
-	cfg.Console = console.New(stdout, stderr, mode, console.Detect(stdout, os.Getenv))
+	cfg.Console = console.New(stdout, stderr, cfg.Output, console.Detect(stdout, os.Getenv))
 	cfg.Credentials = providers.FromEnv(lookup)
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
 		// A hostile target can make every request in flight carry a --max-body answer: with
@@ -124,100 +111,14 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 // collection.
 const memoryLimit = 24 << 20
 
-// runFlags binds every flag of `conformance run` to cfg (and --output to mode: how the console
-// shows the run is no setting of the run itself).
-func runFlags(cfg *runner.Config, configPath *string, mode *console.Mode, set *specs.Set, stderr io.Writer) *flag.FlagSet {
+// runFlags is the flag set of `conformance run`: every setting of runner.Settings, bound to
+// cfg, with the usage that says where credentials come from and what the exit statuses mean.
+func runFlags(cfg *runner.Config, services []string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("conformance run", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(configPath, "config", "", "YAML `file` with any of these settings and the CONFORMANCE_* variables; flags and the environment win")
-	fs.StringVar(&cfg.Target, "target", cfg.Target, "base `URL` of every service (default: start the built-in reference target on loopback)")
-	for _, sp := range set.Specs {
-		svc := sp.Service
-		fs.Func("target-"+svc, "base `URL` of "+svc+", overriding --target", func(v string) error {
-			if cfg.Targets == nil {
-				cfg.Targets = map[string]string{}
-			}
-			cfg.Targets[svc] = v
-			return nil
-		})
-	}
-	region := func(provider string) func(string) error {
-		return func(v string) error {
-			if cfg.Regions == nil {
-				cfg.Regions = map[string]string{}
-			}
-			cfg.Regions[provider] = v
-			return nil
-		}
-	}
-	fs.Func("region", "`region` whose public endpoints every regional service is run against (explicit targets win)", region(""))
-	fs.Func("huaweicloud-region", "`region` of the Huawei Cloud endpoints, e.g. cn-north-4", region("huaweicloud"))
-	fs.StringVar(&cfg.AlibabaRegion, "alibabacloud-region", cfg.AlibabaRegion, "`region` of the Alibaba Cloud endpoint, also sent as RegionId (default cn-hangzhou)")
-	fs.BoolVar(&cfg.AllowMutations, "allow-mutations", cfg.AllowMutations, "run the cases that change state against a target that is not on loopback, restoring what can be restored")
-	fs.StringVar(&cfg.ReportDir, "report-dir", cfg.ReportDir, "`directory` that receives report.json, junit.xml, summary.md and report.html")
-	fs.StringVar(&cfg.Baseline, "baseline", cfg.Baseline, "a previous `report.json`: exit 1 only on regressions against it (a case that passed and now fails or is gone)")
-	fs.Func("shard", "run one `i/n` shard of the cases (merge the shards' reports with conformance merge)", func(v string) error {
-		sh, err := reports.ParseShard(v)
-		if err != nil {
-			return err
-		}
-		cfg.Shard = &sh
-		return nil
-	})
-	fs.DurationVar(&cfg.Timeout, "timeout", cfg.Timeout, "bound on one exchange, request sent to answer read (an async job's polls included)")
-	fs.StringVar(&cfg.LabelFilter, "label-filter", cfg.LabelFilter, "select cases by label, in Ginkgo syntax, e.g. 'huaweicloud && !auth'")
-	fs.IntVar(&cfg.Parallel, "parallel", cfg.Parallel, "requests in flight at once, across all services (each service takes at most 16)")
-	fs.Func("rate-limit", "at most `N/s or N/m` requests to each service (a token bucket); throttled answers are retried either way", func(v string) error {
-		r, err := runner.ParseRateLimit(v)
-		cfg.RateLimit = r
-		return err
-	})
-	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the generated cases: the same seed sends the same requests")
-	fs.StringVar(&cfg.FixturesDir, "fixtures", cfg.FixturesDir, "`directory` of fixture files replacing the built-in ones")
-	fs.StringVar(&cfg.SpecsDir, "specs", cfg.SpecsDir, "`directory` of spec files over the built-in ones: a file of the same name replaces one, others add operations of the supported providers")
-	fs.Int64Var(&cfg.MaxBody, "max-body", cfg.MaxBody, "largest answer body read, in `bytes`; a larger one fails the case")
-	fs.IntVar(&cfg.MaxTransportFailures, "max-transport-failures", cfg.MaxTransportFailures, "stop sending to a service after `K` transport failures in a row (timeouts, refused connections, unreachable hosts; resets and HTTP error statuses do not count): its remaining cases fail at once, so a dead target costs about K × --timeout")
-	fs.Func("allow-job-host", "`HOST[:PORT]` where an async job's location may be polled with the run's credentials besides the job's own scheme, host and port (repeatable or comma-separated; HOST alone allows any port)", func(v string) error {
-		for _, h := range strings.Split(v, ",") {
-			if h = strings.TrimSpace(h); h != "" {
-				cfg.AllowJobHosts = append(cfg.AllowJobHosts, h)
-			}
-		}
-		return nil
-	})
-	fs.Func("profile", "conformance `profile` the exit status is computed on: core (what the pages promise; strict findings are warnings) or strict (core and the probes the pages leave open)", func(v string) error {
-		p, err := fixtures.ParseProfile(v)
-		cfg.Profile = p
-		return err
-	})
-	checkList := func(dst *[]conformance.CheckName) func(string) error {
-		return func(v string) error {
-			names, err := conformance.ParseCheckNames(v)
-			*dst = append(*dst, names...)
-			return err
-		}
-	}
-	fs.Func("checks", "evaluate only these comma-separated `checks`", checkList(&cfg.Checks))
-	fs.Func("exclude-checks", "do not evaluate these comma-separated `checks`", checkList(&cfg.ExcludeChecks))
-	fs.Func("min-coverage", "exit 1 when an operation's contract coverage is below `DIM=PCT[,...]`, e.g. statuses=100,fields=90 (dimensions: "+strings.Join(reports.CoverageDimensions(), ", ")+", overall)", func(v string) error {
-		m, err := reports.ParseMinCoverage(v)
-		if err != nil {
-			return err
-		}
-		if cfg.MinCoverage == nil {
-			cfg.MinCoverage = map[string]float64{}
-		}
-		maps.Copy(cfg.MinCoverage, m)
-		return nil
-	})
-	fs.Func("output", "what the console prints per case: lines, dots, quiet (the failures and the verdict) or json (one JSON object per finished case on stdout, the rest on stderr); default: lines, under a live progress line on a terminal", func(v string) error {
-		m, err := console.ParseMode(v)
-		*mode = m
-		return err
-	})
-	fs.StringVar(&cfg.AlibabaSignature, "alibabacloud-signature", cfg.AlibabaSignature, "Alibaba Cloud signature version: v1 (HMAC-SHA1) or v3 (ACS3-HMAC-SHA256)")
+	runner.Flags(fs, cfg, services)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: conformance run [flags]\n\nCredentials and resource ids come from the environment (or --config):\n")
+		fmt.Fprintf(stderr, "usage: conformance run [flags]\n\nEvery flag may also be set by its CONFORMANCE_* variable or its --config key (README: flags).\nCredentials and resource ids come from the environment (or --config):\n")
 		for _, v := range providers.VariableNames() {
 			fmt.Fprintf(stderr, "  %s\n", v)
 		}
@@ -226,6 +127,15 @@ func runFlags(cfg *runner.Config, configPath *string, mode *console.Mode, set *s
 		fs.PrintDefaults()
 	}
 	return fs
+}
+
+// serviceNames are the services of the specs, in their order.
+func serviceNames(set *specs.Set) []string {
+	names := make([]string, len(set.Specs))
+	for i, sp := range set.Specs {
+		names[i] = sp.Service
+	}
+	return names
 }
 
 // flagValue finds the value of one flag in raw arguments (-name v, --name v, -name=v,
