@@ -258,12 +258,15 @@ func (c *Console) caseLines(rc reports.Case) []string {
 	for _, f := range rc.Warnings {
 		detail(indent+"warning ("+f.Profile+"): ", f.Message)
 	}
-	if len(rc.Failures)+len(rc.Warnings) > 0 && rc.Curl != "" {
-		curl := printable(rc.Curl)
-		if c.term.TTY {
-			lines = append(lines, wrapShell(indent+"reproduce: ", curl, indent+"  ", w)...)
-		} else {
-			lines = append(lines, indent+"reproduce: "+curl)
+	if len(rc.Failures)+len(rc.Warnings) > 0 {
+		for _, r := range []struct{ label, command string }{{"replay: ", rc.Replay}, {"reproduce: ", rc.Curl}} {
+			switch cmd := printable(r.command); {
+			case cmd == "":
+			case c.term.TTY:
+				lines = append(lines, wrapShell(indent+r.label, cmd, indent+"  ", w)...)
+			default:
+				lines = append(lines, indent+r.label+cmd)
+			}
 		}
 	}
 	return lines

@@ -128,8 +128,8 @@ func junitFailureOf(c Case) *junitFailure {
 	if len(c.Failures) == 0 {
 		msgs = append(msgs, "failed without a recorded failure")
 	}
-	if c.Curl != "" {
-		fmt.Fprintf(&text, "\nreproduce:\n%s\n", c.Curl)
+	if r := c.Reproduce(); r != "" {
+		fmt.Fprintf(&text, "\nreproduce:\n%s\n", r)
 	}
 	return &junitFailure{Message: strings.Join(msgs, "; "), Type: strings.Join(checks, ","), Text: text.String()}
 }

@@ -85,8 +85,8 @@ func (r *Report) markdownWarnings(b *strings.Builder) {
 		}
 		var one strings.Builder
 		fmt.Fprintf(&one, "#### ⚠️ %s %s\n\n%s", mdCode(c.Service+"."+c.Operation), mdText(c.Name), fence(strings.Join(msgs, "\n"), "text"))
-		if c.Curl != "" {
-			one.WriteString("\nReproduce:\n\n" + fence(c.Curl, "sh"))
+		if r := c.Reproduce(); r != "" {
+			one.WriteString("\nReproduce:\n\n" + fence(r, "sh"))
 		}
 		one.WriteString("\n")
 		if b.Len()+one.Len() > markdownBudget {
@@ -250,8 +250,8 @@ func (r *Report) markdownFailures(b *strings.Builder) {
 				msgs = append(msgs, f.Message)
 			}
 			one.WriteString(fence(strings.Join(msgs, "\n"), "text"))
-			if c.Curl != "" {
-				one.WriteString("\nReproduce:\n\n" + fence(c.Curl, "sh"))
+			if r := c.Reproduce(); r != "" {
+				one.WriteString("\nReproduce:\n\n" + fence(r, "sh"))
 			}
 			one.WriteString("\n")
 			if b.Len()+one.Len() > markdownBudget {

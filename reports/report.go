@@ -122,6 +122,10 @@ type Case struct {
 	Warnings []Failure `json:"warnings,omitempty"`
 	// Curl reproduces the request, with every secret redacted.
 	Curl string `json:"curl,omitempty"`
+	// Replay is the command that sends the case again, signed afresh with the credentials of
+	// the environment: a curl of a signed request carries a redacted signature, so only the
+	// replay reproduces a failure of a signed case.
+	Replay string `json:"replay,omitempty"`
 	// Exchange is the evidence: the request sent and the answer, redacted and truncated.
 	Exchange *Exchange `json:"exchange,omitempty"`
 }
@@ -250,4 +254,16 @@ func ReadJSON(path string) (*Report, error) {
 
 func writeFile(dir, name string, data []byte) error {
 	return WriteFile(dir, name, data)
+}
+
+// Reproduce is how to send the case again, as every report shows it next to a failure: the
+// replay command, then the curl of the request as it was sent (secrets redacted).
+func (c Case) Reproduce() string {
+	switch {
+	case c.Replay == "":
+		return c.Curl
+	case c.Curl == "":
+		return c.Replay
+	}
+	return c.Replay + "\n# the request as sent, secrets redacted:\n" + c.Curl
 }

@@ -29,6 +29,9 @@ type Config struct {
 	// built-in reference target and sets Target to it when neither is given (Embedded).
 	Target  string
 	Targets map[string]string
+	// Builtin says the target is the built-in reference target the command started for the
+	// run (a replay starts one of its own, so its URL is in no replay command).
+	Builtin bool
 	// Description says what the run is against in the reports ("built-in reference target at
 	// …"); empty means the target URL.
 	Description string
@@ -90,6 +93,9 @@ type Config struct {
 	// MinCoverage is the coverage gate (--min-coverage): by dimension (or "overall"), the
 	// percentage every operation must reach, else the run exits 1 naming what it misses.
 	MinCoverage map[string]float64
+	// Cases, when set, are the only cases run, by id (conformance replay), with the whole
+	// sequence of any step named.
+	Cases []string
 	// Console shows each case as it finishes and the closing summary; nil shows nothing.
 	Console Console
 	// Output is how the command's console shows the run (--output); the command builds

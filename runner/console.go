@@ -45,7 +45,7 @@ func (p *Plan) showOn(con Console) Console {
 	con.Begin(fmt.Sprintf("conformance run: %d cases (seed %d, profile %s)\ntarget: %s", len(p.Cases), cfg.Seed, cfg.Profile, red.text(p.Target)), len(p.Cases))
 	order := p.positions()
 	show := func(pc *conformance.Planned, v conformance.Verdict, ran bool) {
-		c := caseReport(pc, v, ran, cfg.Profile, red)
+		c := caseReport(pc, v, ran, &cfg, red)
 		c.Order = order[c.ID]
 		con.Case(c)
 	}

@@ -22,6 +22,7 @@ import (
 	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/specs"
+	"github.com/conformance-suite/conformance/suggest"
 )
 
 // UsageError is a configuration the run cannot start with: a bad flag value, unreadable
@@ -112,11 +113,15 @@ func NewPlan(cfg Config) (*Plan, error) {
 	for svc, u := range s.base {
 		plan.Targets[svc] = s.redact.URL(u.String())
 	}
+	only, err := selected(cases, cfg.Cases)
+	if err != nil {
+		return nil, UsageError{err}
+	}
 	for i := range cases {
 		c := &cases[i]
 		op, _ := set.Operation(c.Operation)
 		labels := conformance.Labels(c, op)
-		if !filter(labels) {
+		if !filter(labels) || only != nil && !only(c) {
 			continue
 		}
 		plan.order = append(plan.order, c.ID)
@@ -134,6 +139,36 @@ func NewPlan(cfg Config) (*Plan, error) {
 		return nil, UsageError{errors.New("no case matches --label-filter " + cfg.LabelFilter)}
 	}
 	return plan, nil
+}
+
+// selected is the selection of Config.Cases: the cases named and the whole sequences of the
+// steps named (a step judges the state its earlier steps leave); nil selects every case. A
+// name that is no case's id is an error naming the closest one.
+func selected(cases []fixtures.Case, ids []string) (func(*fixtures.Case) bool, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	byID := map[string]*fixtures.Case{}
+	all := make([]string, len(cases))
+	for i := range cases {
+		byID[cases[i].ID], all[i] = &cases[i], cases[i].ID
+	}
+	want, sequences := map[string]bool{}, map[string]bool{}
+	for _, id := range ids {
+		c, ok := byID[id]
+		if !ok {
+			msg := fmt.Sprintf("no case has the id %q", id)
+			if near := suggest.Closest(id, all); near != "" {
+				msg += " (did you mean " + near + "?)"
+			}
+			return nil, errors.New(msg + "; the ids are in report.json, or listed by conformance run --output json")
+		}
+		want[id] = true
+		if c.Sequence != "" {
+			sequences[c.Sequence] = true
+		}
+	}
+	return func(c *fixtures.Case) bool { return want[c.ID] || c.Sequence != "" && sequences[c.Sequence] }, nil
 }
 
 // LoadSpecs loads the embedded specs and, when dir is set (--specs), the user's files over them:
@@ -391,50 +426,37 @@ func (failer) Fail() {}
 
 // report builds the result model from the verdicts, in plan order.
 func (p *Plan) report(verdicts map[string]conformance.Verdict, started time.Time) *reports.Report {
-	r := &reports.Report{
-		Version:    reports.Version,
-		Target:     p.session.redact.text(p.Target),
-		Targets:    p.Targets,
-		Started:    started.UTC(),
-		DurationMS: time.Since(started).Milliseconds(),
-		Cases:      []reports.Case{},
-		Shard:      p.shard,
-		Seed:       p.session.cfg.Seed,
-		Profile:    string(p.session.cfg.Profile),
-	}
-	for _, l := range fixtures.Profiles {
-		r.Levels = append(r.Levels, string(l))
-	}
-	for _, c := range conformance.Checks {
-		r.Checks = append(r.Checks, string(c.Name))
-	}
+	r := p.session.newReport(p.Target, p.Targets, started)
+	r.Shard = p.shard
 	order := p.positions()
-	for _, d := range p.session.specs.Discrepancies() {
-		r.Discrepancies = append(r.Discrepancies, reports.Discrepancy{
-			File: d.File, Line: d.Line, Pointer: d.Pointer, Doc: d.Doc, Actual: d.Actual, Source: d.Source,
-			Title: d.Title, Operation: d.Operation,
-		})
-	}
 	for _, pc := range p.Cases {
 		v, ran := verdicts[pc.Case.ID]
 		if !ran {
 			v, ran = p.session.finished(pc)
 		}
-		c := caseReport(pc, v, ran, p.session.cfg.Profile, p.session.redact)
+		c := caseReport(pc, v, ran, &p.session.cfg, p.session.redact)
 		c.Order = order[c.ID]
 		r.Cases = append(r.Cases, c)
 	}
-	r.Tally()
 	ops := make([]*specs.Operation, len(p.Cases))
 	for i, pc := range p.Cases {
 		ops[i] = pc.Op
 	}
-	r.Coverage = p.session.coverage.Coverage(ops)
-	r.Coverage.Gate(p.session.cfg.MinCoverage)
+	p.session.closeReport(r, ops)
 	return r
 }
 
-func caseReport(pc *conformance.Planned, v conformance.Verdict, ran bool, gate fixtures.Profile, red *redactor) reports.Case {
+// caseReport is the report of one case: its verdict at the run's profile, its redacted
+// evidence and, when it failed, warned or was throttled, the command that replays it.
+func caseReport(pc *conformance.Planned, v conformance.Verdict, ran bool, cfg *Config, red *redactor) reports.Case {
+	c := caseVerdict(pc, v, ran, cfg.Profile, red)
+	if c.State == reports.Failed || c.State == reports.Throttled || len(c.Warnings) > 0 {
+		c.Replay = cfg.replayCommand(c.ID, red)
+	}
+	return c
+}
+
+func caseVerdict(pc *conformance.Planned, v conformance.Verdict, ran bool, gate fixtures.Profile, red *redactor) reports.Case {
 	c := reports.Case{
 		ID:        pc.Case.ID,
 		Provider:  pc.Op.Provider,

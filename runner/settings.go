@@ -40,6 +40,10 @@ type Setting struct {
 	// List marks a repeatable setting: the flag may be given again, the file gives a YAML
 	// list, the variable a comma-separated one; each source replaces the one below it.
 	List bool
+	// Reproduces marks a setting a case's outcome depends on (where it was sent, how it was
+	// built and signed, what bounds it): the replay command of each case carries its value when
+	// it is not the default.
+	Reproduces bool
 	// Value binds the setting to a run's configuration (for the service of a <service>
 	// setting, "" otherwise).
 	Value func(c *Config, service string) *Value
@@ -83,30 +87,30 @@ var Settings = []Setting{
 		Help:  "YAML `file` with any of these settings and the CONFORMANCE_* variables; the environment and the flags win",
 		Doc:   "a YAML file with any of these settings, by the keys of this table, and an `environment:` map of the `CONFORMANCE_*` variables; the environment and the flags win",
 		Value: func(c *Config, _ string) *Value { return text(&c.ConfigFile, nil) }},
-	{Flag: "target", Key: "target", Env: "CONFORMANCE_TARGET", Default: "built-in reference target",
+	{Flag: "target", Reproduces: true, Key: "target", Env: "CONFORMANCE_TARGET", Default: "built-in reference target",
 		Help:  "base `URL` of every service (default: start the built-in reference target on loopback)",
 		Doc:   "base URL of every service",
 		Value: func(c *Config, _ string) *Value { return text(&c.Target, optionalURL) }},
-	{Flag: "target-<service>", Key: "targets", Env: "CONFORMANCE_TARGET_<SERVICE>", Default: "`--target`",
+	{Flag: "target-<service>", Reproduces: true, Key: "targets", Env: "CONFORMANCE_TARGET_<SERVICE>", Default: "`--target`",
 		Help:  "base `URL` of <service>, overriding --target",
 		Doc:   "base URL of one service (names in the table above)",
 		Value: func(c *Config, svc string) *Value { return entry(&c.Targets, svc, checkURL) }},
-	{Flag: "region", Key: "region", Env: "CONFORMANCE_REGION",
+	{Flag: "region", Reproduces: true, Key: "region", Env: "CONFORMANCE_REGION",
 		Help:  "`region` whose public endpoints every regional service is run against (explicit targets win)",
 		Doc:   "derive each regional service's public endpoint from its spec's `servers` (e.g. `workspace.R.myhuaweicloud.com`); explicit targets win",
 		Value: func(c *Config, _ string) *Value { return entry(&c.Regions, "", nil) }},
-	{Flag: "huaweicloud-region", Key: "huaweicloud_region", Env: "CONFORMANCE_HUAWEICLOUD_REGION",
+	{Flag: "huaweicloud-region", Reproduces: true, Key: "huaweicloud_region", Env: "CONFORMANCE_HUAWEICLOUD_REGION",
 		Help:  "`region` of the Huawei Cloud endpoints, e.g. cn-north-4 (over --region)",
 		Value: func(c *Config, _ string) *Value { return entry(&c.Regions, "huaweicloud", nil) }},
-	{Flag: "alibabacloud-region", Key: "alibabacloud_region", Env: "CONFORMANCE_ALIBABACLOUD_REGION", Default: "`cn-hangzhou`",
+	{Flag: "alibabacloud-region", Reproduces: true, Key: "alibabacloud_region", Env: "CONFORMANCE_ALIBABACLOUD_REGION", Default: "`cn-hangzhou`",
 		Help:  "`region` of the Alibaba Cloud endpoint, also sent as RegionId (over --region; default cn-hangzhou)",
 		Doc:   "region of the Alibaba endpoint, sent as `RegionId` as the SDK sends it (over `--region`)",
 		Value: func(c *Config, _ string) *Value { return entry(&c.Regions, "alibabacloud", nil) }},
-	{Flag: "alibabacloud-signature", Key: "alibabacloud_signature", Env: "CONFORMANCE_ALIBABACLOUD_SIGNATURE",
+	{Flag: "alibabacloud-signature", Reproduces: true, Key: "alibabacloud_signature", Env: "CONFORMANCE_ALIBABACLOUD_SIGNATURE",
 		Help:  "Alibaba Cloud signature `version`: v1 (HMAC-SHA1) or v3 (ACS3-HMAC-SHA256)",
 		Doc:   "HMAC-SHA1 (classic SDK) or ACS3-HMAC-SHA256 (darabonba)",
 		Value: func(c *Config, _ string) *Value { return text(&c.AlibabaSignature, oneOf("v1", "v3")) }},
-	{Flag: "allow-mutations", Key: "allow_mutations", Env: "CONFORMANCE_ALLOW_MUTATIONS", Default: "off",
+	{Flag: "allow-mutations", Reproduces: true, Key: "allow_mutations", Env: "CONFORMANCE_ALLOW_MUTATIONS", Default: "off",
 		Help:  "run the cases that change state against a target that is not on loopback, restoring what can be restored",
 		Doc:   "run the cases that change state against a target that is not on loopback; the runner records that state first (through the read operations the official SDKs use) and restores it at the end",
 		Value: func(c *Config, _ string) *Value { return boolean(&c.AllowMutations) }},
@@ -122,7 +126,7 @@ var Settings = []Setting{
 		Help:  "run one `i/n` shard of the cases (merge the shards' reports with conformance merge)",
 		Doc:   "run one shard of the cases (also `JOB_COMPLETION_INDEX` + `CONFORMANCE_SHARD_COUNT`); `conformance merge` joins the shards' reports (see [sharding from the environment](#the-github-action-the-gitlab-template-the-image-kubernetes))",
 		Value: func(c *Config, _ string) *Value { return shard(&c.Shard) }},
-	{Flag: "timeout", Key: "timeout", Env: "CONFORMANCE_TIMEOUT",
+	{Flag: "timeout", Reproduces: true, Key: "timeout", Env: "CONFORMANCE_TIMEOUT",
 		Help:  "`duration` that bounds one exchange, request sent to answer read (an async job's polls included)",
 		Doc:   "bound on one exchange, request to last byte (async polls included)",
 		Value: func(c *Config, _ string) *Value { return duration(&c.Timeout, time.Millisecond, 24*time.Hour) }},
@@ -142,23 +146,23 @@ var Settings = []Setting{
 		Help:  "stop sending to a service after `K` transport failures in a row (timeouts, refused connections, unreachable hosts; resets and HTTP error statuses do not count): its remaining cases fail at once, so a dead target costs about K × --timeout",
 		Doc:   "after K transport failures in a row to one service (timeouts, refused connections, unreachable hosts; a reset or an early close costs no timeout and does not count, nor does any HTTP status), its remaining cases fail at once without being sent, so a dead target costs about K × `--timeout`",
 		Value: func(c *Config, _ string) *Value { return number(&c.MaxTransportFailures, 1, 1<<20) }},
-	{Flag: "allow-job-host", Key: "allow_job_hosts", Env: "CONFORMANCE_ALLOW_JOB_HOSTS", List: true,
+	{Flag: "allow-job-host", Reproduces: true, Key: "allow_job_hosts", Env: "CONFORMANCE_ALLOW_JOB_HOSTS", List: true,
 		Help:  "`HOST[:PORT]` where an async job's location may be polled with the run's credentials besides the job's own scheme, host and port (repeatable or comma-separated; HOST alone allows any port)",
 		Doc:   "a host (and port) where an async ZStack job's `location` may be polled with the run's credentials; otherwise only the job's own scheme, host and port are followed, and any other location fails the case with nothing sent there",
 		Value: func(c *Config, _ string) *Value { return list(&c.AllowJobHosts, hosts) }},
-	{Flag: "fixtures", Key: "fixtures", Env: "CONFORMANCE_FIXTURES", Default: "built-in",
+	{Flag: "fixtures", Reproduces: true, Key: "fixtures", Env: "CONFORMANCE_FIXTURES", Default: "built-in",
 		Help:  "`directory` of fixture files replacing the built-in ones",
 		Doc:   "a directory of fixture files replacing the built-in ones",
 		Value: func(c *Config, _ string) *Value { return text(&c.FixturesDir, nil) }},
-	{Flag: "specs", Key: "specs", Env: "CONFORMANCE_SPECS", Default: "built-in",
+	{Flag: "specs", Reproduces: true, Key: "specs", Env: "CONFORMANCE_SPECS", Default: "built-in",
 		Help:  "`directory` of spec files over the built-in ones: a file of the same name replaces one, others add operations of the supported providers",
 		Doc:   "a directory of spec files over the built-in ones: one named like a built-in file replaces it, others add operations (of the supported providers)",
 		Value: func(c *Config, _ string) *Value { return text(&c.SpecsDir, nil) }},
-	{Flag: "max-body", Key: "max_body", Env: "CONFORMANCE_MAX_BODY",
+	{Flag: "max-body", Reproduces: true, Key: "max_body", Env: "CONFORMANCE_MAX_BODY",
 		Help:  "largest answer body read, in `bytes`; a larger one fails the case",
 		Doc:   "a larger answer fails the case (at most 1 GiB); a gzip or deflate answer is decoded only when the case itself sent `Accept-Encoding`, and then counts decoded bytes",
 		Value: func(c *Config, _ string) *Value { return number(&c.MaxBody, 1, maxBodyLimit) }},
-	{Flag: "profile", Key: "profile", Env: "CONFORMANCE_PROFILE",
+	{Flag: "profile", Reproduces: true, Key: "profile", Env: "CONFORMANCE_PROFILE",
 		Help:  "conformance `profile` the exit status is computed on: core (what the pages promise; strict findings are warnings) or strict (core and the probes the pages leave open)",
 		Doc:   "the profile the exit status is computed on (see [Profiles](#profiles-core-and-strict))",
 		Value: func(c *Config, _ string) *Value { return profile(&c.Profile) }},
@@ -170,7 +174,7 @@ var Settings = []Setting{
 		Help:  "do not evaluate these comma-separated `checks`",
 		Doc:   "do not evaluate these checks; their state is `disabled` and the checks that need them still run",
 		Value: func(c *Config, _ string) *Value { return checkNames(&c.ExcludeChecks) }},
-	{Flag: "seed", Key: "seed", Env: "CONFORMANCE_SEED",
+	{Flag: "seed", Reproduces: true, Key: "seed", Env: "CONFORMANCE_SEED",
 		Help:  "seed `N` of the generated cases: the same seed sends the same requests",
 		Doc:   "seed of the generated positive cases (label `generated`); printed in the report; the same seed sends the same requests",
 		Value: func(c *Config, _ string) *Value { return number(&c.Seed, -1<<63, 1<<63-1) }},
@@ -221,6 +225,36 @@ func SettingsMarkdown() string {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", code(name), code(s.Env), key, def, strings.ReplaceAll(doc, "|", "\\|"))
 	}
 	return b.String()
+}
+
+// replayCommand is the command that sends one case of a run again: conformance replay, the
+// case's id and the run's settings the case depends on (Reproduces) where they differ from the
+// defaults, secrets redacted. Against the built-in target it names none of the targets: a
+// replay starts a built-in target of its own.
+func (c Config) replayCommand(id string, red *redactor) string {
+	def := DefaultConfig()
+	cmd := "conformance replay " + shellQuote(id)
+	for _, s := range Settings {
+		if !s.Reproduces || c.Builtin && (s.Flag == "target" || s.perService()) {
+			continue
+		}
+		svcs := []string{""}
+		if s.perService() {
+			svcs = slices.Sorted(maps.Keys(c.Targets))
+		}
+		for _, svc := range svcs {
+			v := s.Value(&c, svc)
+			shown := v.String()
+			switch {
+			case shown == s.Value(&def, svc).String():
+			case v.IsBoolFlag():
+				cmd += " --" + s.flagName(svc)
+			default:
+				cmd += " --" + s.flagName(svc) + " " + shellQuote(red.URL(shown))
+			}
+		}
+	}
+	return cmd
 }
 
 // flagName is the flag of a setting for a service ("target-<service>" → "target-zstack-iam2").

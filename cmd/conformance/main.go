@@ -27,6 +27,7 @@ import (
 func commands() map[string]func(args []string, stdout, stderr io.Writer) int {
 	return map[string]func(args []string, stdout, stderr io.Writer) int{
 		"run":       runCmd,
+		"replay":    replayCmd,
 		"serve":     serveCmd,
 		"diff":      diffCmd,
 		"merge":     mergeCmd,
@@ -42,6 +43,7 @@ func commands() map[string]func(args []string, stdout, stderr io.Writer) int {
 func summaries() map[string]string {
 	return map[string]string{
 		"run":       "replay the fixtures against a target and judge every answer (default: the built-in reference target)",
+		"replay":    "CASE-ID: send one case of a run again, signed afresh, and print the whole exchange",
 		"serve":     "serve the reference target, conformant or with one fault mode",
 		"diff":      "compare two report.json files; exit 1 on a regression",
 		"merge":     "merge the reports of sharded runs into one report directory",

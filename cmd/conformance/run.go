@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
-	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -22,8 +21,25 @@ import (
 )
 
 // runCmd is `conformance run`: replay the fixtures against a target and judge the answers.
-// A --config file is applied first and the flags over it, so flags always win.
 func runCmd(args []string, stdout, stderr io.Writer) int {
+	return execute(invocation{name: "conformance run", usage: runUsage}, args, stdout, stderr)
+}
+
+const runUsage = "usage: conformance run [flags]\n"
+
+// invocation is a command that runs cases: conformance run, or conformance replay of some.
+type invocation struct {
+	name, usage string
+	// cases, when set, are the only cases run (runner.Config.Cases).
+	cases []string
+	// after, when set, is called with the run's configuration once its reports are written.
+	after func(cfg runner.Config, stdout io.Writer)
+}
+
+// execute runs cases as inv says: settings resolved from the defaults, --config, the
+// environment and the flags, in that order (runner.Resolve), the built-in target started when
+// no target is given, SIGINT and SIGTERM stopping the sending but not the reports.
+func execute(inv invocation, args []string, stdout, stderr io.Writer) int {
 	// The specs name the services, and so the --target-<service> flags: a --specs directory
 	// may add services, so it is read before the flags are defined.
 	specsDir := flagValue(args, "specs")
@@ -32,24 +48,25 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 	}
 	set, err := runner.LoadSpecs(specsDir)
 	if err != nil {
-		fmt.Fprintf(stderr, "conformance run: %v\n", err)
+		fmt.Fprintf(stderr, "%s: %v\n", inv.name, err)
 		return 2
 	}
 	services := serviceNames(set)
 	defaults := runner.DefaultConfig()
-	fs := runFlags(&defaults, services, stderr)
+	fs := runFlags(inv, &defaults, services, stderr)
 	if code, ok := parseFlags(fs, args, stderr); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "conformance run: unexpected argument %q\n", fs.Arg(0))
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", inv.name, fs.Arg(0))
 		return 2
 	}
 	cfg, lookup, err := runner.Resolve(args, os.LookupEnv, services)
 	if err != nil {
-		fmt.Fprintf(stderr, "conformance run: %v\n", err)
+		fmt.Fprintf(stderr, "%s: %v\n", inv.name, err)
 		return 2
 	}
+	cfg.Cases = inv.cases
 	cfg.Console = console.New(stdout, stderr, cfg.Output, console.Detect(stdout, os.Getenv))
 	cfg.Credentials = providers.FromEnv(lookup)
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
@@ -70,27 +87,31 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 			caught.Store(sig)
 			cancel()
 			close(handled)
-			fmt.Fprintf(stderr, "conformance run: %v: sending no more cases; finishing those in flight, restoring, writing the reports\n", sig)
+			fmt.Fprintf(stderr, "%s: %v: sending no more cases; finishing those in flight, restoring, writing the reports\n", inv.name, sig)
 		}
 	}()
 	if cfg.Embedded() {
 		builtin, err := specs.Load() // the reference target implements the built-in specs only
 		if err != nil {
-			fmt.Fprintf(stderr, "conformance run: %v\n", err)
+			fmt.Fprintf(stderr, "%s: %v\n", inv.name, err)
 			return 2
 		}
 		srv, creds, err := mock.StartBuiltin(cfg.Credentials, builtin)
 		if err != nil {
-			fmt.Fprintf(stderr, "conformance run: %v\n", err)
+			fmt.Fprintf(stderr, "%s: %v\n", inv.name, err)
 			return 1
 		}
 		defer srv.Close()
 		cfg.Target, cfg.Credentials = srv.URL(), creds
 		cfg.Description = "built-in reference target at " + srv.URL()
+		cfg.Builtin = true
 	}
 	code, err := runner.Run(ctx, cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "conformance run: %v\n", err)
+		fmt.Fprintf(stderr, "%s: %v\n", inv.name, err)
+	}
+	if inv.after != nil && code != 2 {
+		inv.after(cfg, stdout)
 	}
 	if code == runner.ExitInterrupted {
 		// Ginkgo sees the signal too and may end the run before this handler has run.
@@ -111,14 +132,15 @@ func runCmd(args []string, stdout, stderr io.Writer) int {
 // collection.
 const memoryLimit = 24 << 20
 
-// runFlags is the flag set of `conformance run`: every setting of runner.Settings, bound to
-// cfg, with the usage that says where credentials come from and what the exit statuses mean.
-func runFlags(cfg *runner.Config, services []string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("conformance run", flag.ContinueOnError)
+// runFlags is the flag set of a command that runs cases: every setting of runner.Settings,
+// bound to cfg, with the usage that says where credentials come from and what the exit
+// statuses mean.
+func runFlags(inv invocation, cfg *runner.Config, services []string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(inv.name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	runner.Flags(fs, cfg, services)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: conformance run [flags]\n\nEvery flag may also be set by its CONFORMANCE_* variable or its --config key (README: flags).\nCredentials and resource ids come from the environment (or --config):\n")
+		fmt.Fprintf(stderr, "%s\nEvery flag may also be set by its CONFORMANCE_* variable or its --config key (README: flags).\nCredentials and resource ids come from the environment (or --config):\n", inv.usage)
 		for _, v := range providers.VariableNames() {
 			fmt.Fprintf(stderr, "  %s\n", v)
 		}
@@ -141,20 +163,6 @@ func serviceNames(set *specs.Set) []string {
 // flagValue finds the value of one flag in raw arguments (-name v, --name v, -name=v,
 // --name=v) before the flag set exists; "" when it is absent. Parsing proper reports errors.
 func flagValue(args []string, name string) string {
-	for i, a := range args {
-		if a == "--" {
-			break
-		}
-		trimmed := strings.TrimLeft(a, "-")
-		if len(a)-len(trimmed) == 0 || len(a)-len(trimmed) > 2 {
-			continue
-		}
-		if v, ok := strings.CutPrefix(trimmed, name+"="); ok {
-			return v
-		}
-		if trimmed == name && i+1 < len(args) {
-			return args[i+1]
-		}
-	}
-	return ""
+	v, _, _ := takeFlag(args, name)
+	return v
 }
