@@ -61,6 +61,7 @@ type Check struct {
 // validated when the package loads: a name used twice, or a need that is unknown or comes
 // later, is a programming error and panics before any run.
 var Checks = mustOrder([]Check{
+	RequestConformance,
 	ResponseReceived,
 	NotAServerError,
 	ContentEncodingConformance,

@@ -20,6 +20,12 @@ type Exchange struct {
 	Op   *specs.Operation
 	// Request is what was sent, after placeholders were filled and the request was signed.
 	Request Request
+	// Observed marks an exchange the suite did not make: a request a client under test sent
+	// through a proxy, or one a HAR file recorded, under a synthetic case. Only such a request
+	// is judged against the documentation (RequestConformance): the runner's own requests are
+	// built by the suite's signers, and its negative and auth cases are invalid on purpose.
+	// Whoever builds an observed exchange sets it.
+	Observed bool
 	// Response is the answer; nil when none arrived complete (see Err).
 	Response *Response
 	// Err is why no complete answer arrived: a timeout, a reset connection, a body over the

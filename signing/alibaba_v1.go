@@ -15,7 +15,8 @@ import (
 
 // Names and values of Alibaba Cloud's RPC signature V1.
 const (
-	aliV1TimeLayout       = "2006-01-02T15:04:05Z"
+	// AlibabaTimeLayout is the form of the V1 Timestamp parameter and of V3's x-acs-date.
+	AlibabaTimeLayout     = "2006-01-02T15:04:05Z"
 	aliV1SignatureMethod  = "HMAC-SHA1"
 	aliV1SignatureVersion = "1.0"
 	aliV1Scheme           = "Alibaba RPC signature V1"
@@ -69,7 +70,7 @@ func (a AlibabaV1) Sign(r *http.Request) error {
 	params["SignatureVersion"] = aliV1SignatureVersion
 	params["SignatureNonce"] = n
 	params["SignatureType"] = ""
-	params["Timestamp"] = clock(a.Now).UTC().Format(aliV1TimeLayout)
+	params["Timestamp"] = clock(a.Now).UTC().Format(AlibabaTimeLayout)
 	delete(params, "Signature")
 
 	signedParams, err := aliV1SignedParams(params, form)
@@ -133,7 +134,7 @@ func VerifyAlibabaV1(r *http.Request, secretFor func(id string) (string, bool), 
 		return err
 	}
 	ts, ok := all["Timestamp"]
-	if _, err := signingTime("Timestamp", ts, ok, layout(time.RFC3339), "ISO 8601 "+aliV1TimeLayout, now, maxSkew); err != nil {
+	if _, err := signingTime("Timestamp", ts, ok, layout(time.RFC3339), "ISO 8601 "+AlibabaTimeLayout, now, maxSkew); err != nil {
 		return err
 	}
 	sts := aliV1StringToSign(method(r), all)

@@ -50,7 +50,7 @@ func (a AlibabaV3) Sign(r *http.Request, body []byte) error {
 		r.Header = make(http.Header)
 	}
 	if len(headerValues(r, acs3DateHeader)) == 0 {
-		r.Header.Set(acs3DateHeader, clock(a.Now).UTC().Format(aliV1TimeLayout))
+		r.Header.Set(acs3DateHeader, clock(a.Now).UTC().Format(AlibabaTimeLayout))
 	}
 	if len(headerValues(r, acs3NonceHeader)) == 0 {
 		n, err := nonce(a.Nonce)
@@ -84,7 +84,7 @@ func VerifyAlibabaV3(r *http.Request, body []byte, secretFor func(id string) (st
 		return err
 	}
 	date := r.Header.Get(acs3DateHeader)
-	if _, err := signingTime("x-acs-date", date, true, layout(time.RFC3339), "ISO 8601 "+aliV1TimeLayout, now, maxSkew); err != nil {
+	if _, err := signingTime("x-acs-date", date, true, layout(time.RFC3339), "ISO 8601 "+AlibabaTimeLayout, now, maxSkew); err != nil {
 		return err
 	}
 	payload := r.Header.Get(acs3ContentSHA256)

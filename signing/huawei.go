@@ -15,9 +15,10 @@ import (
 
 // Names and formats of Huawei Cloud's SDK-HMAC-SHA256 scheme.
 const (
-	huaweiAlgorithm     = "SDK-HMAC-SHA256"
-	huaweiDateHeader    = "X-Sdk-Date"
-	huaweiDateLayout    = "20060102T150405Z"
+	huaweiAlgorithm  = "SDK-HMAC-SHA256"
+	huaweiDateHeader = "X-Sdk-Date"
+	// HuaweiDateLayout is the form of X-Sdk-Date (and of the date in the string to sign).
+	HuaweiDateLayout    = "20060102T150405Z"
 	huaweiContentSHA256 = "X-Sdk-Content-Sha256"
 	// huaweiUnsignedPayload replaces the body hash for bodies that are neither JSON nor
 	// BSON: the SDK then signs this literal, and the body is not covered.
@@ -48,11 +49,11 @@ func (h Huawei) Sign(r *http.Request, body []byte) error {
 	if r.Header == nil {
 		r.Header = make(http.Header)
 	}
-	t, err := time.Parse(huaweiDateLayout, r.Header.Get(huaweiDateHeader))
+	t, err := time.Parse(HuaweiDateLayout, r.Header.Get(huaweiDateHeader))
 	if err != nil {
 		t = clock(h.Now)
 	}
-	date := t.UTC().Format(huaweiDateLayout)
+	date := t.UTC().Format(HuaweiDateLayout)
 	r.Header.Set(huaweiDateHeader, date)
 	if ct := headerValues(r, "Content-Type"); len(ct) > 0 &&
 		!strings.Contains(ct[0], "application/json") && !strings.Contains(ct[0], "application/bson") {
@@ -81,11 +82,11 @@ func VerifyHuawei(r *http.Request, body []byte, secretFor func(accessKey string)
 		return err
 	}
 	date := r.Header.Get(huaweiDateHeader)
-	t, err := signingTime(huaweiDateHeader, date, true, layout(huaweiDateLayout), huaweiDateLayout, now, maxSkew)
+	t, err := signingTime(huaweiDateHeader, date, true, layout(HuaweiDateLayout), HuaweiDateLayout, now, maxSkew)
 	if err != nil {
 		return err
 	}
-	want, c, err := huaweiSignature(r, body, a.signedHeaders, t.UTC().Format(huaweiDateLayout), secret)
+	want, c, err := huaweiSignature(r, body, a.signedHeaders, t.UTC().Format(HuaweiDateLayout), secret)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func TestHuaweiSignMatchesSDKSigner(t *testing.T) {
 			if got := r.Header.Get("Authorization"); got != v.authorization {
 				t.Fatalf("Authorization\n got %s\nwant %s", got, v.authorization)
 			}
-			now := mustTime(t, huaweiDateLayout, "20060102T150405Z")
+			now := mustTime(t, HuaweiDateLayout, "20060102T150405Z")
 			checkVerdict(t, VerifyHuawei(r, []byte(v.body), huaweiSecrets, now, maxSkew), nil)
 		})
 	}
@@ -114,7 +114,7 @@ func TestVerifyHuaweiCapturedSDKRequests(t *testing.T) {
 				if m.secrets != nil {
 					secrets = m.secrets
 				}
-				now := mustTime(t, huaweiDateLayout, "20260102T030405Z").Add(m.at)
+				now := mustTime(t, HuaweiDateLayout, "20260102T030405Z").Add(m.at)
 				err := VerifyHuawei(r, body, secrets, now, maxSkew)
 				checkVerdict(t, err, m.want, huaweiSK, expectedHuawei(r, body))
 			})
@@ -139,7 +139,7 @@ func expectedHuawei(r *http.Request, body []byte) string {
 // TestVerifyHuaweiQuery covers the query rules: repeated names sort by value, so their
 // order on the wire does not matter, and any value change is a mismatch.
 func TestVerifyHuaweiQuery(t *testing.T) {
-	date := mustTime(t, huaweiDateLayout, "20260102T030405Z")
+	date := mustTime(t, HuaweiDateLayout, "20260102T030405Z")
 	mutations := []mutation{
 		{name: "as signed", change: keep},
 		{name: "repeated name in another order", change: setRawQuery("marker=b&limit=10&marker=a&name=x%20y"), want: nil},
