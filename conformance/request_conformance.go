@@ -83,7 +83,7 @@ func judgeRequest(op *specs.Operation, r Request) []Failure {
 	}
 	var out []Failure
 	var pathFits bool
-	input.PathParams, pathFits = templateParams(op.Path, u.EscapedPath())
+	input.PathParams, pathFits = specs.PathValues(op.Path, u.EscapedPath())
 	if !pathFits {
 		out = append(out, fail(CheckRequestConformance, "", "a path of the template "+op.Path, strconv.Quote(u.EscapedPath())))
 	}
@@ -165,39 +165,6 @@ func requestParams(op *specs.Operation, u *url.URL, h http.Header, body []byte) 
 		}
 	}
 	return q
-}
-
-// templateParams reads the parameters of a path template from a request path, aligning the two at
-// their ends, since a target's base URL may add a prefix; fits is false when a literal segment
-// differs or the path is too short. An empty segment leaves its parameter out, so that
-// kin-openapi reports it absent.
-func templateParams(template, path string) (params map[string]string, fits bool) {
-	t := strings.Split(strings.Trim(template, "/"), "/")
-	if len(t) == 1 && t[0] == "" {
-		return nil, true // "/": an RPC action, named by its parameters
-	}
-	p := strings.Split(strings.Trim(path, "/"), "/")
-	if len(p) < len(t) {
-		return nil, false
-	}
-	p = p[len(p)-len(t):]
-	params = map[string]string{}
-	for i, seg := range t {
-		value, err := url.PathUnescape(p[i])
-		if err != nil {
-			return nil, false
-		}
-		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
-			if value != "" {
-				params[seg[1:len(seg)-1]] = value
-			}
-			continue
-		}
-		if value != seg {
-			return nil, false
-		}
-	}
-	return params, true
 }
 
 // repeatedParams fails a documented query parameter of a single value that the request sends

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/conformance-suite/conformance/fixtures"
+	"github.com/conformance-suite/conformance/specs"
 )
 
 // CheckResponseValuesConformance names ResponseValuesConformance.
@@ -169,7 +170,7 @@ func placeholderValues(x *Exchange) map[string]string {
 	r := x.Case.Request
 	// Path: the case's own values, and parameters named like a placeholder ({project_id}).
 	if x.Op != nil {
-		sent := pathParams(x.Op.Path, u.EscapedPath())
+		sent, _ := specs.PathValues(x.Op.Path, u.EscapedPath())
 		for name, value := range sent {
 			if template, given := r.Path[name]; given {
 				learn(template, value)
@@ -218,26 +219,6 @@ func matchTemplate(template, sent string) map[string]string {
 		key := name[1 : len(name)-1]
 		if _, seen := out[key]; !seen {
 			out[key] = m[i+1]
-		}
-	}
-	return out
-}
-
-// pathParams reads the parameters of a path template out of the path sent, aligned from the
-// end so that a target's base path ("/prefix") does not matter.
-func pathParams(template, escapedPath string) map[string]string {
-	tpl := strings.Split(strings.Trim(template, "/"), "/")
-	got := strings.Split(strings.Trim(escapedPath, "/"), "/")
-	if len(got) < len(tpl) {
-		return nil
-	}
-	got = got[len(got)-len(tpl):]
-	out := map[string]string{}
-	for i, seg := range tpl {
-		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
-			if v, err := url.PathUnescape(got[i]); err == nil {
-				out[seg[1:len(seg)-1]] = v
-			}
 		}
 	}
 	return out

@@ -12,6 +12,7 @@ import (
 	"github.com/conformance-suite/conformance/conformance"
 	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/reports"
+	"github.com/conformance-suite/conformance/specs"
 )
 
 // observation is what one exchange exercised: per dimension, documented items and
@@ -87,7 +88,7 @@ func (c *contract) observeAnswers(x *conformance.Exchange, o *observation) {
 // observeParameters reads every documented parameter: sent (with its value), sent invalid
 // (a value its schema refuses, or a required one left out) and its enum value.
 func (c *contract) observeParameters(req conformance.Request, query url.Values, path string, o *observation) {
-	inPath := matchPath(c.op.Path, path)
+	inPath, _ := specs.PathValues(c.op.Path, path)
 	for _, p := range c.params {
 		var raw string
 		var sent bool
@@ -249,30 +250,4 @@ func (s scheme) carriedBy(req conformance.Request, query url.Values) bool {
 		return false
 	}
 	return s.prefix == "" || len(v) >= len(s.prefix) && strings.EqualFold(v[:len(s.prefix)], s.prefix)
-}
-
-// matchPath reads the path parameters of a template from a request path, aligning the two at
-// their ends (a target's base URL may add a prefix); nil when they do not match.
-func matchPath(template, path string) map[string]string {
-	t := strings.Split(strings.Trim(template, "/"), "/")
-	p := strings.Split(strings.Trim(path, "/"), "/")
-	if len(p) < len(t) {
-		return nil
-	}
-	p = p[len(p)-len(t):]
-	out := map[string]string{}
-	for i, seg := range t {
-		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
-			v, err := url.PathUnescape(p[i])
-			if err != nil {
-				v = p[i]
-			}
-			out[seg[1:len(seg)-1]] = v
-			continue
-		}
-		if seg != p[i] {
-			return nil
-		}
-	}
-	return out
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -50,8 +49,8 @@ func specProblems(op *specs.Operation, e exchange) []string {
 	if r.Method != op.Method {
 		out = append(out, fmt.Sprintf("method %s, but %s is %s %s", r.Method, op.ID, op.Method, op.Path))
 	}
-	params, ok := pathParams(op.Path, r.URL.EscapedPath())
-	if !ok {
+	params, ok := specs.PathValues(op.Path, r.URL.EscapedPath())
+	if !ok || len(params) < specs.PathParameterCount(op.Path) {
 		return append(out, fmt.Sprintf("path does not match %s's template %s", op.ID, op.Path))
 	}
 	if op.Action != "" {
@@ -76,31 +75,6 @@ func specProblems(op *specs.Operation, e exchange) []string {
 		out = append(out, fmt.Sprintf("does not validate against %s: %v", op.Key(), err))
 	}
 	return out
-}
-
-// pathParams matches an escaped path against a template such as "/v2/{project_id}/x" and
-// returns the unescaped captures.
-func pathParams(template, path string) (map[string]string, bool) {
-	want := strings.Split(template, "/")
-	got := strings.Split(path, "/")
-	if len(want) != len(got) {
-		return nil, false
-	}
-	params := map[string]string{}
-	for i, w := range want {
-		if strings.HasPrefix(w, "{") && strings.HasSuffix(w, "}") {
-			v, err := url.PathUnescape(got[i])
-			if err != nil || v == "" {
-				return nil, false
-			}
-			params[w[1:len(w)-1]] = v
-			continue
-		}
-		if w != got[i] {
-			return nil, false
-		}
-	}
-	return params, true
 }
 
 // TestSpecValidationRejectsBrokenSDKRequests breaks one documented field of every recorded

@@ -93,6 +93,9 @@ type Config struct {
 	// MinCoverage is the coverage gate (--min-coverage): by dimension (or "overall"), the
 	// percentage every operation must reach, else the run exits 1 naming what it misses.
 	MinCoverage map[string]float64
+	// RecordDir, when set, receives each exchange as a fixture case, one file per operation
+	// (--record): conformance run --fixtures replays the recording.
+	RecordDir string
 	// Cases, when set, are the only cases run, by id (conformance replay), with the whole
 	// sequence of any step named.
 	Cases []string

@@ -270,6 +270,11 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	if err := reports.PrepareDir(cfg.ReportDir); err != nil {
 		return 2, UsageError{fmt.Errorf("--report-dir: %w", err)}
 	}
+	if cfg.RecordDir != "" {
+		if err := reports.PrepareDir(cfg.RecordDir); err != nil {
+			return 2, UsageError{fmt.Errorf("--record: %w", err)}
+		}
+	}
 	plan, err := NewPlan(cfg)
 	if err != nil {
 		if errors.As(err, new(UsageError)) {
@@ -339,6 +344,11 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	}
 	if err := reports.WriteAll(cfg.ReportDir, report); err != nil {
 		return 2, UsageError{fmt.Errorf("--report-dir: %w", err)}
+	}
+	if note, err := plan.session.record.flush(); err != nil {
+		return 2, UsageError{fmt.Errorf("--record: %w", err)}
+	} else if note != "" {
+		con.Note(note)
 	}
 	con.Summary(report, cfg.ReportDir)
 	switch {

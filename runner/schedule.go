@@ -146,7 +146,8 @@ func (s *scheduler) complete(ctx context.Context, p *conformance.Planned) {
 		return
 	}
 	res := conformance.Evaluate(x, p.Options)
-	s.coverage.Observe(x) // before Trim: coverage reads whole bodies
+	s.coverage.Observe(x) // before Trim: coverage reads whole bodies, and so does recording
+	s.record.add(p, x)
 	x.Trim(evidenceLimit)
 	f.v = conformance.Verdict{Planned: p, Exchange: x, Result: res, Retries: retries}
 }

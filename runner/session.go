@@ -23,6 +23,7 @@ import (
 	"github.com/conformance-suite/conformance/coverage"
 	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/recording"
 	"github.com/conformance-suite/conformance/specs"
 )
 
@@ -46,6 +47,8 @@ type session struct {
 	coverage *coverage.Recorder
 
 	logins map[string]*login // provider → its session, for providers that declare one (login.go)
+	// record, when set, writes each exchange as a fixture case (--record, record.go).
+	record *record
 	// placeholders are the placeholder values of this run, read once from the credentials:
 	// every request and every exchange shares the map, which nobody writes.
 	placeholders map[string]string
@@ -78,6 +81,9 @@ func newSession(cfg Config, creds providers.Credentials, set *specs.Set, targets
 	s.placeholders = map[string]string{}
 	for _, p := range providers.Placeholders() {
 		s.placeholders[p.Name] = creds.Get(p.From)
+	}
+	if cfg.RecordDir != "" {
+		s.record = &record{Recorder: recording.New(cfg.RecordDir, recording.Options{Values: s.placeholders, Secrets: creds.Secrets()})}
 	}
 	for _, sp := range set.Specs {
 		raw := targets[sp.Service]

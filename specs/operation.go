@@ -4,6 +4,7 @@ import (
 	"maps"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -217,4 +218,57 @@ func (o *Operation) RequestSchema() *openapi3.Schema {
 func mediaType(s string) string {
 	mt, _, _ := strings.Cut(s, ";")
 	return strings.TrimSpace(mt)
+}
+
+// PathValues reads the parameters of a path template from a request's escaped path, aligning
+// the two at their ends, since a target's base URL may add a prefix ("/prefix/v1/..."). fits is
+// false when the path is shorter than the template, a segment does not unescape, or a literal
+// segment differs. An empty segment leaves its parameter out of values, so that a validator
+// reports it absent and a router can refuse it (Empty). An RPC action's "/" fits any path, with
+// no values.
+func PathValues(template, escapedPath string) (values map[string]string, fits bool) {
+	t := strings.Split(strings.Trim(template, "/"), "/")
+	if len(t) == 1 && t[0] == "" {
+		return nil, true
+	}
+	p := strings.Split(strings.Trim(escapedPath, "/"), "/")
+	if len(p) < len(t) {
+		return nil, false
+	}
+	p = p[len(p)-len(t):]
+	values = map[string]string{}
+	for i, seg := range t {
+		v, err := url.PathUnescape(p[i])
+		if err != nil {
+			return nil, false
+		}
+		if name, ok := templateParameter(seg); ok {
+			if v != "" {
+				values[name] = v
+			}
+		} else if v != seg {
+			return nil, false
+		}
+	}
+	return values, true
+}
+
+// templateParameter is the name of a "{name}" segment of a path template.
+func templateParameter(seg string) (string, bool) {
+	if len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}' {
+		return seg[1 : len(seg)-1], true
+	}
+	return "", false
+}
+
+// PathParameterCount is how many "{name}" segments a path template has: PathValues gave a
+// value for each when len(values) equals it.
+func PathParameterCount(template string) int {
+	n := 0
+	for seg := range strings.SplitSeq(strings.Trim(template, "/"), "/") {
+		if _, ok := templateParameter(seg); ok {
+			n++
+		}
+	}
+	return n
 }
