@@ -31,9 +31,9 @@ image:
 	cd deploy && $(GO) run ./cmd/conformance-image -binary ../bin/conformance-static \
 	  -tarball ../bin/conformance-image.tar -oci-layout ../bin/conformance-oci
 
-## bench: benchmarks (the reference target on one core; response validation; spec loading).
+## bench: benchmarks (the reference target and the proxy's overhead on one core; response validation; spec loading).
 bench: build
-	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./mock/
+	$(GO) test -run '^$$' -bench . -benchmem -cpu 1 ./mock/ ./proxy/
 	$(GO) test -run '^$$' -bench . -benchmem ./conformance/ ./specs/ ./runner/...
 	@echo "full default run, process start to exit:"
 	@bash -c 'time ./$(BIN) run --report-dir $${TMPDIR:-/tmp}/conformance-bench >/dev/null'

@@ -27,10 +27,12 @@ var allowed = map[string][]string{
 	"conformance":            {"fixtures", "providers/...", "signing", "specs"},
 	"coverage":               {"conformance", "fixtures", "providers/...", "signing", "specs", "reports"},
 	"mock":                   {"providers/...", "signing", "specs"},
+	"har":                    {"conformance", "fixtures", "providers/...", "signing", "specs"},
 	"recording":              {"conformance", "fixtures", "providers/...", "reports", "signing", "specs"},
 	"runner":                 {"conformance", "console", "recording", "coverage", "fixtures", "fixtures/derive", "providers/...", "reports", "signing", "specs", "suggest"},
 	"suggest":                {},
 	"console":                {"reports", "fixtures/derive", "fixtures", "providers/...", "signing", "specs"},
+	"proxy":                  {"conformance", "console", "coverage", "fixtures", "fixtures/derive", "providers/...", "recording", "reports", "runner", "signing", "specs", "suggest"},
 	"cmd/conformance":        {"*"},
 }
 

@@ -303,30 +303,7 @@ func bodyFailures(op *specs.Operation, input *openapi3filter.RequestValidationIn
 // with its JSON pointer, as validateBody does for answers; a value that may be a secret (a
 // password, a token) is described, never quoted.
 func bodySchemaFailures(err error) []Failure {
-	var out []Failure
-	for _, e := range flatten(err) {
-		var se *openapi3.SchemaError
-		if !errors.As(e, &se) {
-			out = append(out, fail(CheckRequestConformance, "", "a body matching the schema", e.Error()))
-			continue
-		}
-		path := se.JSONPointer()
-		if se.SchemaField == "required" {
-			if name, ok := missingProperty(se.Reason); ok {
-				if n := len(path); n > 0 && path[n-1] == name {
-					path = path[:n-1]
-				}
-				out = append(out, fail(CheckRequestConformance, specs.Pointer(path), fmt.Sprintf("required property %q", name), "absent"))
-				continue
-			}
-		}
-		actual := jsonValue(se.Value)
-		if secretValue(se, path) {
-			actual = secretWithheld
-		}
-		out = append(out, fail(CheckRequestConformance, specs.Pointer(path), expectation(se), actual))
-	}
-	return out
+	return schemaFailures(CheckRequestConformance, err, secretValue)
 }
 
 // secretWithheld stands for a value that a failure must not quote.

@@ -81,6 +81,13 @@ func validateBody(check CheckName, schema *openapi3.Schema, r *Response) []Failu
 	if err == nil {
 		return nil
 	}
+	return schemaFailures(check, err, func(*openapi3.SchemaError, []string) bool { return false })
+}
+
+// schemaFailures turns kin-openapi's schema errors into one failure per broken field, each
+// with its JSON pointer; the value of a field withheld says is described, never quoted (a
+// password in a request).
+func schemaFailures(check CheckName, err error, withheld func(se *openapi3.SchemaError, path []string) bool) []Failure {
 	var out []Failure
 	for _, e := range flatten(err) {
 		var se *openapi3.SchemaError
@@ -100,7 +107,11 @@ func validateBody(check CheckName, schema *openapi3.Schema, r *Response) []Failu
 				continue
 			}
 		}
-		out = append(out, fail(check, specs.Pointer(path), expectation(se), jsonValue(se.Value)))
+		actual := jsonValue(se.Value)
+		if withheld(se, path) {
+			actual = secretWithheld
+		}
+		out = append(out, fail(check, specs.Pointer(path), expectation(se), actual))
 	}
 	return out
 }

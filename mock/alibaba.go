@@ -84,15 +84,15 @@ func (a alibaba) invalid(_ *specs.Operation, reason string) *apiError {
 
 // notFound: an RPC request names its action; one that names none lacks a mandatory parameter,
 // one that names an unknown action (or uses a method the action lacks) names no API.
-func (a alibaba) notFound(r *http.Request, m *miss) *apiError {
-	if m.action == "" {
+func (a alibaba) notFound(r *http.Request, m *specs.Miss) *apiError {
+	if m.Action == "" {
 		return &apiError{status: http.StatusBadRequest, code: "MissingParameter",
 			message: `The input parameter "Action" that is mandatory for processing this request is not supplied.`,
 			detail:  "send the Action query parameter or the x-acs-action header"}
 	}
 	return &apiError{status: http.StatusNotFound, code: "InvalidAction.NotFound",
 		message: "Specified api is not found, please check your url and method.",
-		detail:  "no action " + strconv.Quote(m.action) + " for " + r.Method}
+		detail:  "no action " + strconv.Quote(m.Action) + " for " + r.Method}
 }
 
 func (a alibaba) render(_ *specs.Operation, r *http.Request, e *apiError) reply {

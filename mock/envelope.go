@@ -47,7 +47,7 @@ type provider interface {
 	// invalid is the refusal of a request that breaks the spec; reason names the field.
 	invalid(op *specs.Operation, reason string) *apiError
 	// notFound is the refusal of a request that matches no operation.
-	notFound(r *http.Request, m *miss) *apiError
+	notFound(r *http.Request, m *specs.Miss) *apiError
 	// render dresses a refusal in the envelope of op (nil when no operation matched).
 	render(op *specs.Operation, r *http.Request, e *apiError) reply
 }

@@ -92,7 +92,7 @@ func (h huawei) invalid(op *specs.Operation, reason string) *apiError {
 	return &apiError{status: http.StatusBadRequest, code: code, message: "Invalid parameter", detail: reason}
 }
 
-func (h huawei) notFound(r *http.Request, _ *miss) *apiError {
+func (h huawei) notFound(r *http.Request, _ *specs.Miss) *apiError {
 	return &apiError{status: http.StatusNotFound, code: huaweiAPINotFound, message: huaweiAPINotFoundMessage,
 		detail: r.Method + " " + r.URL.EscapedPath()}
 }

@@ -23,26 +23,25 @@ const fallbackProvider = "huaweicloud"
 // order matters to a client: a request with bad credentials and a bad body is refused for its
 // credentials.
 func (m *mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rt, miss := m.routes.match(r)
+	op, params, miss := m.routes.Route(r)
 	provider := ""
 	if miss != nil {
-		provider = miss.provider
+		provider = miss.Provider
 	} else {
-		provider = rt.op.Provider
+		provider = op.Provider
 	}
 	if provider == "huaweicloud" {
 		// Huawei's gateway tags every answer; the SDK reads the request id only from here.
 		w.Header().Set("X-Request-Id", newUUID())
 	}
 	if miss != nil {
-		p, ok := m.provs[miss.provider]
+		p, ok := m.provs[miss.Provider]
 		if !ok {
 			p = m.provs[fallbackProvider]
 		}
 		m.answer(w, r, nil, p.render(nil, r, p.notFound(r, miss)))
 		return
 	}
-	op := rt.op
 	p, ep := m.provs[op.Provider], m.handlers[op.ID]
 	f := m.faultFor(op)
 	refuse := func(e *apiError) { m.answer(w, r, op, p.render(op, r, e)) }
@@ -75,7 +74,7 @@ func (m *mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			body = ep.normalise(body)
 		}
 		var reason string
-		if body, reason = m.validateRequest(r, rt, body); reason != "" {
+		if body, reason = m.validateRequest(r, op, params, body); reason != "" {
 			refuse(p.invalid(op, reason))
 			return
 		}
@@ -84,7 +83,7 @@ func (m *mock) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		refuse(p.invalid(op, reason))
 		return
 	}
-	m.answer(w, r, op, ep.handle(&call{op: op, r: r, params: rt.params, body: body}))
+	m.answer(w, r, op, ep.handle(&call{op: op, r: r, params: params, body: body}))
 }
 
 // answer lets the lenient modes and then the fault in force, if it concerns op, rewrite the

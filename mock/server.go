@@ -158,7 +158,7 @@ type mock struct {
 	polls    int
 	fault    *fault // nil when none
 	lenient  leniency
-	routes   *router
+	routes   *specs.Set          // routes requests (specs.Set.Route)
 	handlers map[string]endpoint // by operationId
 	provs    map[string]provider // by spec Provider
 	state    *state
@@ -234,6 +234,6 @@ func newMock(opts Options) (*mock, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
-	m.routes = newRouter(set)
+	m.routes = set
 	return m, nil
 }

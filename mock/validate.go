@@ -16,6 +16,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
+
+	"github.com/conformance-suite/conformance/specs"
 )
 
 // validationOptions are kin-openapi's options for requests the target has already
@@ -37,10 +39,10 @@ func validationOptions() *openapi3filter.Options {
 // (encoding/json would silently read U+FFFD), and the strict target refuses the members its
 // schema does not describe: OpenAPI allows them unless additionalProperties is false, but a
 // service that answers 200 to a field it ignores lets a client's typo pass unnoticed.
-func (m *mock) validateRequest(r *http.Request, rt route, body []byte) ([]byte, string) {
+func (m *mock) validateRequest(r *http.Request, op *specs.Operation, params map[string]string, body []byte) ([]byte, string) {
 	req := r.Clone(r.Context())
 	var reasons []string
-	if schema := rt.op.RequestSchema(); rt.op.Route.Operation.RequestBody != nil && len(body) > 0 {
+	if schema := op.RequestSchema(); op.Route.Operation.RequestBody != nil && len(body) > 0 {
 		ct := req.Header.Get("Content-Type")
 		mt, _, err := mime.ParseMediaType(ct)
 		switch {
@@ -72,8 +74,8 @@ func (m *mock) validateRequest(r *http.Request, rt route, body []byte) ([]byte, 
 	req.GetBody = nil
 	err := openapi3filter.ValidateRequest(r.Context(), &openapi3filter.RequestValidationInput{
 		Request:    req,
-		PathParams: rt.params,
-		Route:      rt.op.Route,
+		PathParams: params,
+		Route:      op.Route,
 		Options:    validationOptions(),
 	})
 	if err != nil {

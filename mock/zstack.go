@@ -96,7 +96,7 @@ func (z zstack) invalid(_ *specs.Operation, reason string) *apiError {
 	return &apiError{status: http.StatusBadRequest, code: zstackInvalidArgument, message: "One or more API argument is invalid", detail: reason}
 }
 
-func (z zstack) notFound(r *http.Request, _ *miss) *apiError {
+func (z zstack) notFound(r *http.Request, _ *specs.Miss) *apiError {
 	return &apiError{status: http.StatusNotFound, code: zstackUnknownAPI, message: "No API is mapped to this URL and method",
 		detail: r.Method + " " + r.URL.EscapedPath()}
 }

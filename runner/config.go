@@ -20,6 +20,7 @@ import (
 	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/reports"
+	"github.com/conformance-suite/conformance/specs"
 )
 
 // Config is a run's whole configuration: flags and environment, resolved once.
@@ -256,6 +257,22 @@ func (c Config) options(cs *fixtures.Case) *conformance.Options {
 		o.Profile = p
 	}
 	return o
+}
+
+// loadSpecs validates the configuration and loads its specs, checking the per-operation
+// overrides against them: what a plan and an observer need first. Every error is a UsageError.
+func (c Config) loadSpecs() (*specs.Set, error) {
+	if err := c.Validate(); err != nil {
+		return nil, UsageError{err}
+	}
+	set, err := LoadSpecs(c.SpecsDir)
+	if err != nil {
+		return nil, UsageError{err}
+	}
+	if err := c.validateSelection(func(id string) bool { _, ok := set.Operation(id); return ok }); err != nil {
+		return nil, UsageError{err}
+	}
+	return set, nil
 }
 
 // validateSelection checks the per-operation overrides against the checks and the operations

@@ -55,6 +55,16 @@ func (e *sizeError) Is(target error) bool { return target == errTooLarge }
 
 func tooLarge(format string, args ...any) error { return &sizeError{msg: fmt.Sprintf(format, args...)} }
 
+// overLimit is the error of a body over --max-body, worded the same wherever it is met: an
+// answer the runner reads, or a body a proxy relayed (Observer). what is "answer" or
+// "request"; announced is the body's Content-Length when that alone is over the limit, else -1.
+func overLimit(what string, announced, limit int64) error {
+	if announced > limit {
+		return tooLarge("the %s announces a %d-byte body, over the %d-byte limit (--max-body)", what, announced, limit)
+	}
+	return tooLarge("the %s body exceeds the %d-byte limit (--max-body)", what, limit)
+}
+
 // transportFailure is an exchange that got no answer at all and may have cost a --timeout (a
 // timeout, a refused connection, an unreachable host): what the circuit breaker counts. An HTTP status,
 // however bad, is an answer and is not one.
@@ -170,11 +180,11 @@ func (s *session) readBody(req *http.Request, resp *http.Response) ([]byte, erro
 	enc := askedEncoding(req, resp)
 	if enc == "" {
 		if resp.ContentLength > limit {
-			return nil, tooLarge("the answer announces a %d-byte body, over the %d-byte limit (--max-body)", resp.ContentLength, limit)
+			return nil, overLimit("answer", resp.ContentLength, limit)
 		}
 		data, err := s.readAll(wire, resp.ContentLength)
 		if errors.Is(err, errTooLarge) {
-			return nil, tooLarge("the answer body exceeds the %d-byte limit (--max-body)", limit)
+			return nil, overLimit("answer", -1, limit)
 		}
 		return data, err
 	}

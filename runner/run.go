@@ -64,15 +64,9 @@ func (p *Plan) Start(ctx context.Context) {
 // It starts nothing: a run against the built-in reference target gets its URL as Target
 // (cmd/conformance starts it, see mock.StartBuiltin).
 func NewPlan(cfg Config) (*Plan, error) {
-	if err := cfg.Validate(); err != nil {
-		return nil, UsageError{err}
-	}
-	set, err := LoadSpecs(cfg.SpecsDir)
+	set, err := cfg.loadSpecs()
 	if err != nil {
-		return nil, UsageError{err}
-	}
-	if err := cfg.validateSelection(func(id string) bool { _, ok := set.Operation(id); return ok }); err != nil {
-		return nil, UsageError{err}
+		return nil, err
 	}
 	fsys := fixtures.Embedded()
 	if cfg.FixturesDir != "" {

@@ -283,9 +283,14 @@ func (s Setting) instances(services []string) []string {
 	return []string{""}
 }
 
-// Flags binds every setting to cfg as a flag of fs, one per service for <service> settings.
-func Flags(fs *flag.FlagSet, cfg *Config, services []string) {
+// Flags binds the settings to cfg as flags of fs, one per service for <service> settings:
+// every setting, or only those named (by flag) when only is given, for a command that shares
+// some of run's settings and reads them the same way.
+func Flags(fs *flag.FlagSet, cfg *Config, services []string, only ...string) {
 	for _, s := range Settings {
+		if len(only) > 0 && !slices.Contains(only, s.Flag) {
+			continue
+		}
 		for _, svc := range s.instances(services) {
 			help := s.Help
 			if svc != "" {

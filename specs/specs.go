@@ -61,6 +61,7 @@ type Set struct {
 	Specs      []*Spec
 	Operations []*Operation // sorted by service, then path, then method
 	byID       map[string]*Operation
+	routes     *router // built once the operations are known (Route)
 }
 
 // Operation looks an operation up by its operationId.
@@ -124,6 +125,7 @@ func LoadFS(layers ...fs.FS) (*Set, error) {
 			set.Operations = append(set.Operations, op)
 		}
 	}
+	set.routes = newRouter(set.Operations)
 	return set, nil
 }
 

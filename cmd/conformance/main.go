@@ -28,6 +28,8 @@ func commands() map[string]func(args []string, stdout, stderr io.Writer) int {
 	return map[string]func(args []string, stdout, stderr io.Writer) int{
 		"run":       runCmd,
 		"replay":    replayCmd,
+		"check":     checkCmd,
+		"proxy":     proxyCmd,
 		"serve":     serveCmd,
 		"diff":      diffCmd,
 		"merge":     mergeCmd,
@@ -43,7 +45,9 @@ func commands() map[string]func(args []string, stdout, stderr io.Writer) int {
 func summaries() map[string]string {
 	return map[string]string{
 		"run":       "replay the fixtures against a target and judge every answer (default: the built-in reference target)",
+		"check":     "FILE.har...: judge recorded traffic offline, with the checks and reports of run",
 		"replay":    "CASE-ID: send one case of a run again, signed afresh, and print the whole exchange",
+		"proxy":     "relay a client's traffic to a service and judge every exchange (default: the built-in reference target)",
 		"serve":     "serve the reference target, conformant or with one fault mode",
 		"diff":      "compare two report.json files; exit 1 on a regression",
 		"merge":     "merge the reports of sharded runs into one report directory",

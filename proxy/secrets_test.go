@@ -1,0 +1,114 @@
+package proxy_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/conformance-suite/conformance/mock"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
+	"github.com/conformance-suite/conformance/providers/zstack"
+)
+
+// recorder is the proxy's transport in this test: it notes every credential the client sent
+// and every session an answer handed out, as the upstream saw them.
+type recorder struct {
+	mu      sync.Mutex
+	secrets map[string]bool
+}
+
+func (rec *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec.mu.Lock()
+	for _, name := range []string{"Authorization", "X-Auth-Token", "X-Session-Id"} {
+		for _, v := range r.Header.Values(name) {
+			_, cred, _ := strings.Cut(v, " ")
+			for part := range strings.SplitSeq(cred, ",") {
+				if _, sig, ok := strings.Cut(strings.TrimSpace(part), "Signature="); ok {
+					rec.secrets[sig] = true
+				}
+			}
+			if strings.HasPrefix(v, "OAuth ") || name != "Authorization" {
+				rec.secrets[strings.TrimPrefix(v, "OAuth ")] = true
+			}
+		}
+	}
+	for _, sig := range r.URL.Query()["Signature"] {
+		rec.secrets[sig] = true
+	}
+	rec.mu.Unlock()
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err == nil && strings.HasSuffix(r.URL.Path, "/accounts/login") {
+		var login struct{ Inventory struct{ UUID string } }
+		// The answer is read again by the proxy: keep the session without consuming it.
+		body, _ := readAndRestore(resp)
+		if json.Unmarshal(body, &login) == nil && login.Inventory.UUID != "" {
+			rec.mu.Lock()
+			rec.secrets[login.Inventory.UUID] = true
+			rec.mu.Unlock()
+		}
+	}
+	return resp, err
+}
+
+// No configured key, token, password (or its hash), session or signature a client sent
+// through the proxy appears in any report or console line: a Huawei token and AK/SK
+// signatures, Alibaba V1 signatures, a ZStack login and its session, wrong credentials
+// included.
+func TestNoSecretReachesTheProxysOutput(t *testing.T) {
+	srv, err := mock.Start("127.0.0.1:0", mock.Options{Fault: "wrong-field-type"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	rec := &recorder{secrets: map[string]bool{}}
+	creds := clientCredentials()
+	for _, token := range []bool{false, true} {
+		c := creds.WithDefaults(nil)
+		delete(c, zstack.Session.Env) // the client logs in: a password hash, then a session
+		if token {
+			c[huaweicloud.Token.Env] = "a-client-token-0123456789"
+		}
+		s := startProxy(t, srv.URL(), creds, 2*time.Second, nil, rec)
+		drive(t, s.srv.URL, c, "", nil)
+		s.report(t)
+		for _, v := range c.Secrets() {
+			rec.secrets[v] = true
+		}
+		for _, v := range creds.Secrets() {
+			rec.secrets[v] = true
+		}
+		outputs := map[string]string{"console": s.console.String()}
+		files, _ := filepath.Glob(filepath.Join(s.dir, "*"))
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			outputs[filepath.Base(f)] = string(b)
+		}
+		if len(files) != 4 {
+			t.Errorf("the proxy wrote %d reports, want 4: %v", len(files), files)
+		}
+		if !strings.Contains(s.console.String(), "LogInByAccount/observed-1") {
+			t.Errorf("token=%v: the client's login did not go through the proxy", token)
+		}
+		if len(rec.secrets) < 10 {
+			t.Fatalf("only %d secrets went through the proxy: the test proves nothing", len(rec.secrets))
+		}
+		for secret := range rec.secrets {
+			if len(secret) < 6 {
+				continue
+			}
+			for where, text := range outputs {
+				if strings.Contains(text, secret) {
+					t.Errorf("token=%v: %s holds the secret %.8s…", token, where, secret)
+				}
+			}
+		}
+	}
+}
