@@ -259,6 +259,20 @@ func (c Config) options(cs *fixtures.Case) *conformance.Options {
 	return o
 }
 
+// prepareDirs makes the directories the reports and the recording go to (0700, never through
+// a symlink planted there) before anything is sent: one that cannot be written is a UsageError.
+func (c Config) prepareDirs() error {
+	for _, d := range []struct{ flag, dir string }{{"--report-dir", c.ReportDir}, {"--record", c.RecordDir}} {
+		if d.dir == "" {
+			continue
+		}
+		if err := reports.PrepareDir(d.dir); err != nil {
+			return UsageError{fmt.Errorf("%s: %w", d.flag, err)}
+		}
+	}
+	return nil
+}
+
 // loadSpecs validates the configuration and loads its specs, checking the per-operation
 // overrides against them: what a plan and an observer need first. Every error is a UsageError.
 func (c Config) loadSpecs() (*specs.Set, error) {

@@ -59,10 +59,8 @@ func NewObserver(cfg Config) (*Observer, error) {
 	if err != nil {
 		return nil, err
 	}
-	if cfg.ReportDir != "" {
-		if err := reports.PrepareDir(cfg.ReportDir); err != nil {
-			return nil, UsageError{fmt.Errorf("--report-dir: %w", err)}
-		}
+	if err := cfg.prepareDirs(); err != nil {
+		return nil, err
 	}
 	s, err := newSession(cfg, cfg.Credentials, set, cfg.targets())
 	if err != nil {
@@ -123,6 +121,7 @@ func (o *Observer) Judge(req conformance.Request, resp *conformance.Response, er
 		x.Curl = o.s.redact.curl(hr, req.Body)
 		pc := &conformance.Planned{Case: c, Op: op, Labels: []string{op.Provider, op.Service, op.ID, "observed"}, Options: opts}
 		res := conformance.Evaluate(x, opts)
+		o.s.record.add(pc, x) // before Trim, as a run records (proxy --record)
 		traffic := *x
 		traffic.Case = nil // coverage infers the credentials of traffic from the exchange itself
 		o.s.coverage.Observe(&traffic)
@@ -278,6 +277,9 @@ func (o *Observer) Write() (*reports.Report, error) {
 	r := o.Report()
 	if err := reports.WriteAll(o.s.cfg.ReportDir, r); err != nil {
 		return r, fmt.Errorf("--report-dir: %w", err)
+	}
+	if _, err := o.s.record.flush(); err != nil {
+		return r, fmt.Errorf("--record: %w", err)
 	}
 	return r, nil
 }

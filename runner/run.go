@@ -261,13 +261,8 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 		}
 		baseline = b
 	}
-	if err := reports.PrepareDir(cfg.ReportDir); err != nil {
-		return 2, UsageError{fmt.Errorf("--report-dir: %w", err)}
-	}
-	if cfg.RecordDir != "" {
-		if err := reports.PrepareDir(cfg.RecordDir); err != nil {
-			return 2, UsageError{fmt.Errorf("--record: %w", err)}
-		}
+	if err := cfg.prepareDirs(); err != nil {
+		return 2, err
 	}
 	plan, err := NewPlan(cfg)
 	if err != nil {

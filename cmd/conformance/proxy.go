@@ -36,7 +36,7 @@ Exit status on shutdown: 0 no exchange failed, 1 an exchange failed, 2 usage err
 
 // proxySettings are the settings of conformance run that the proxy shares, by flag name: the
 // same names, help and checks as run's, bound through runner.Settings.
-var proxySettings = []string{"report-dir", "timeout", "specs", "max-body", "profile", "checks", "exclude-checks", "output"}
+var proxySettings = []string{"report-dir", "record", "timeout", "specs", "max-body", "profile", "checks", "exclude-checks", "output"}
 
 // proxyCmd is `conformance proxy`, until SIGINT or SIGTERM.
 func proxyCmd(args []string, stdout, stderr io.Writer) int {

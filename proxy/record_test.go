@@ -1,0 +1,48 @@
+package proxy_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/conformance-suite/conformance/mock"
+	"github.com/conformance-suite/conformance/runner"
+	"github.com/conformance-suite/conformance/specs"
+)
+
+// proxy --record: the traffic through the proxy becomes fixture files that replay, with
+// run --fixtures, to the verdicts the proxy gave (all passed against the reference target).
+func TestProxyRecordingReplays(t *testing.T) {
+	set, err := specs.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, creds, err := mock.StartBuiltin(nil, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "recorded")
+	s := startProxy(t, srv.URL(), creds, 5*time.Second, func(c *runner.Config) { c.RecordDir = dir })
+	drive(t, s.srv.URL, creds, "positive && !ChangeIAM2ProjectState", nil)
+	if r := s.report(t); r.Summary.Passed == 0 || r.Summary.Failed > 0 {
+		t.Fatalf("through the proxy: %+v", r.Summary)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if len(files) < 4 {
+		t.Fatalf("the proxy recorded %d files", len(files))
+	}
+	replayed := drive(t, srv.URL(), creds, "recorded", func(c *runner.Config) { c.FixturesDir = dir })
+	if len(replayed) == 0 {
+		t.Fatal("the recording holds no case")
+	}
+	for id, v := range replayed {
+		if v.Skipped || v.Result.Failed() {
+			t.Errorf("replayed %s: skipped %v %s, failures %+v", id, v.Skipped, v.Reason, v.Result.Failures())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "ChangeIAM2ProjectState.yaml")); err == nil {
+		t.Error("an operation the traffic did not call was recorded")
+	}
+}
