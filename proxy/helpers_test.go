@@ -12,10 +12,12 @@ import (
 
 	"github.com/conformance-suite/conformance/conformance"
 	"github.com/conformance-suite/conformance/console"
+	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/proxy"
 	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/runner"
+	"github.com/conformance-suite/conformance/specs"
 )
 
 // lockedBuffer is a console's output, written by the judging goroutines.
@@ -43,6 +45,22 @@ type session struct {
 	srv     *httptest.Server
 	console *lockedBuffer
 	dir     string
+}
+
+// builtinUpstream starts the built-in reference target and returns it with the credentials
+// its clients send.
+func builtinUpstream(t testing.TB) (*mock.Server, providers.Credentials) {
+	t.Helper()
+	set, err := specs.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, creds, err := mock.StartBuiltin(nil, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	return srv, creds
 }
 
 // startProxy starts a proxy forwarding to upstream ("" for forward mode only), knowing creds

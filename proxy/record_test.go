@@ -6,23 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/runner"
-	"github.com/conformance-suite/conformance/specs"
 )
 
 // proxy --record: the traffic through the proxy becomes fixture files that replay, with
 // run --fixtures, to the verdicts the proxy gave (all passed against the reference target).
 func TestProxyRecordingReplays(t *testing.T) {
-	set, err := specs.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, creds, err := mock.StartBuiltin(nil, set)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv, creds := builtinUpstream(t)
 	dir := filepath.Join(t.TempDir(), "recorded")
 	s := startProxy(t, srv.URL(), creds, 5*time.Second, func(c *runner.Config) { c.RecordDir = dir })
 	drive(t, s.srv.URL, creds, "positive && !ChangeIAM2ProjectState", nil)

@@ -5,24 +5,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/runner"
-	"github.com/conformance-suite/conformance/specs"
 )
 
 // The runner's positive cases, shaped as the official clients send them, go through the
 // proxy to the reference target: every exchange the proxy judges passes, request included.
 func TestPositiveTrafficPassesThroughTheProxy(t *testing.T) {
-	set, err := specs.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, creds, err := mock.StartBuiltin(nil, set)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close()
+	srv, creds := builtinUpstream(t)
 	s := startProxy(t, srv.URL(), creds, 5*time.Second, nil)
 	verdicts := drive(t, s.srv.URL, creds, "positive", func(c *runner.Config) {
 		c.AllowJobHosts = []string{srv.Addr().String()} // the job's location names the upstream

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"slices"
 	"syscall"
 	"time"
 
@@ -150,16 +149,16 @@ func proxyFlags(pc *proxyConfig, services []string, stderr io.Writer) *flag.Flag
 	fs := newCommand("conformance proxy", proxyUsage, stderr)
 	fs.StringVar(&pc.listen, "listen", "127.0.0.1:8081", "`address` to listen on; loopback by default, since anyone who reaches it can send through it")
 	fs.DurationVar(&pc.flush, "flush-interval", 10*time.Second, "write the four reports every `duration` (0: only on SIGINT or SIGTERM)")
+	runner.Flags(fs, &pc.Config, services, proxySettings...)
+	// The upstreams are run's targets under the proxy's names.
 	for _, s := range runner.Settings {
-		switch {
-		case s.Flag == "target":
+		switch s.Flag {
+		case "target":
 			fs.Var(s.Value(&pc.Config, ""), "upstream", "base `URL` every request is forwarded to in reverse mode (default: start the built-in reference target on loopback)")
-		case s.Flag == "target-<service>":
+		case "target-<service>":
 			for _, svc := range services {
 				fs.Var(s.Value(&pc.Config, svc), "upstream-"+svc, "base `URL` of "+svc+", overriding --upstream")
 			}
-		case slices.Contains(proxySettings, s.Flag):
-			fs.Var(s.Value(&pc.Config, ""), s.Flag, s.Help)
 		}
 	}
 	return fs
