@@ -117,6 +117,17 @@ func CheckNames() []CheckName {
 	return out
 }
 
+// JudgesCase reports whether the check named name judges a case's own expectation (its
+// JudgesCase): traffic observed without a case (a proxy's, a HAR file's) cannot break it.
+func JudgesCase(name CheckName) bool {
+	for _, c := range Checks {
+		if c.Name == name {
+			return c.JudgesCase
+		}
+	}
+	return false
+}
+
 // CheckNamesText lists every check's name, comma-separated, for messages and usage texts.
 func CheckNamesText() string {
 	names := make([]string, len(Checks))

@@ -2,6 +2,7 @@ package interop_test
 
 import (
 	"net/http"
+	"net/url"
 	"testing"
 
 	openapi "github.com/alibabacloud-go/darabonba-openapi/v2/client"
@@ -38,10 +39,16 @@ type sdkClients struct {
 	alibabaV3       *openapi.Client                  // darabonba-openapi, signature V3
 }
 
-// newSDKClients builds every client against tg, signing with creds.
-func newSDKClients(t *testing.T, tg *target, creds providers.Credentials) *sdkClients {
+// newSDKClients builds every client against the service at base (an http:// URL), signing
+// with creds; via, when not nil, is an HTTP proxy that every client sends through, as one
+// configured with HTTP_PROXY does.
+func newSDKClients(t *testing.T, base string, creds providers.Credentials, via *url.URL) *sdkClients {
 	t.Helper()
-	c := &sdkClients{creds: creds, host: tg.Host()}
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "http" || u.Host == "" {
+		t.Fatalf("newSDKClients: %q is no http:// URL", base)
+	}
+	c := &sdkClients{creds: creds, host: u.Host}
 
 	hwCred, err := basic.NewCredentialsBuilder().
 		WithAk(creds.Get(huaweicloud.AccessKey)).
@@ -52,17 +59,17 @@ func newSDKClients(t *testing.T, tg *target, creds providers.Credentials) *sdkCl
 		t.Fatalf("huawei credentials: %v", err)
 	}
 	hwHTTP := hwconfig.DefaultHttpConfig().
-		WithHttpTransport(loopbackTransport()).
+		WithHttpTransport(loopbackTransport(via)).
 		WithTimeout(callTimeout).
 		WithRetries(0)
 	appClient, err := workspaceapp.WorkspaceAppClientBuilder().
-		WithEndpoints([]string{tg.URL()}).WithCredential(hwCred).WithHttpConfig(hwHTTP).SafeBuild()
+		WithEndpoints([]string{base}).WithCredential(hwCred).WithHttpConfig(hwHTTP).SafeBuild()
 	if err != nil {
 		t.Fatalf("huawei workspaceapp client: %v", err)
 	}
 	c.huaweiApp = workspaceapp.NewWorkspaceAppClient(appClient)
 	wsClient, err := workspace.WorkspaceClientBuilder().
-		WithEndpoints([]string{tg.URL()}).WithCredential(hwCred).WithHttpConfig(hwHTTP).SafeBuild()
+		WithEndpoints([]string{base}).WithCredential(hwCred).WithHttpConfig(hwHTTP).SafeBuild()
 	if err != nil {
 		t.Fatalf("huawei workspace client: %v", err)
 	}
@@ -71,7 +78,7 @@ func newSDKClients(t *testing.T, tg *target, creds providers.Credentials) *sdkCl
 	v1Config := alisdk.NewConfig().
 		WithAutoRetry(false).
 		WithTimeout(callTimeout)
-	v1Config.Transport = loopbackRoundTripper{loopbackTransport()}
+	v1Config.Transport = loopbackRoundTripper{loopbackTransport(via)}
 	c.alibabaV1, err = dms.NewClientWithOptions(aliRegion, v1Config,
 		alicreds.NewAccessKeyCredential(creds.Get(alibabacloud.KeyID), creds.Get(alibabacloud.KeySecret)))
 	if err != nil {
@@ -83,12 +90,12 @@ func newSDKClients(t *testing.T, tg *target, creds providers.Credentials) *sdkCl
 	c.alibabaV3, err = openapi.NewClient(&openapiutil.Config{
 		AccessKeyId:     dara.String(creds.Get(alibabacloud.KeyID)),
 		AccessKeySecret: dara.String(creds.Get(alibabacloud.KeySecret)),
-		Endpoint:        dara.String(tg.Host()),
+		Endpoint:        dara.String(u.Host),
 		Protocol:        dara.String("HTTP"),
 		RegionId:        dara.String(aliRegion),
 		ReadTimeout:     dara.Int(timeoutMS),
 		ConnectTimeout:  dara.Int(timeoutMS),
-		HttpClient:      daraClient{loopbackClient()},
+		HttpClient:      daraClient{loopbackClient(via)},
 	})
 	if err != nil {
 		t.Fatalf("alibaba V3 client: %v", err)

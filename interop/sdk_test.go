@@ -3,6 +3,7 @@ package interop_test
 import (
 	"testing"
 
+	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/providers"
 )
 
@@ -10,8 +11,8 @@ import (
 // reference target: each must succeed, decode the answer the operation promises, and take
 // exactly one request (no retries, no endpoint or credential discovery).
 func TestSDKCallsSucceed(t *testing.T) {
-	tg := startTarget(t, providers.Defaults())
-	c := newSDKClients(t, tg, providers.Defaults())
+	tg := startTarget(t, mock.Options{Credentials: providers.Defaults()})
+	c := newSDKClients(t, tg.URL(), providers.Defaults(), nil)
 	for _, call := range sdkCalls() {
 		t.Run(call.name, func(t *testing.T) {
 			answer, err := call.send(c)

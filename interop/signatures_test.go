@@ -9,6 +9,7 @@ import (
 	hwsigner "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/signer"
 	hwrequest "github.com/huaweicloud/huaweicloud-sdk-go-v3/core/request"
 
+	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/providers/alibabacloud"
 	"github.com/conformance-suite/conformance/providers/huaweicloud"
@@ -21,8 +22,8 @@ import (
 // and Alibaba V3, the Signature parameter and the whole query for Alibaba V1.
 func TestSignersReproduceSDKSignatures(t *testing.T) {
 	creds := providers.Defaults()
-	tg := startTarget(t, creds)
-	c := newSDKClients(t, tg, creds)
+	tg := startTarget(t, mock.Options{Credentials: creds})
+	c := newSDKClients(t, tg.URL(), creds, nil)
 	for _, call := range sdkCalls() {
 		t.Run(call.name, func(t *testing.T) {
 			if _, err := call.send(c); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 
+	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/specs"
 )
@@ -22,8 +23,8 @@ func TestSDKRequestsConformToSpecs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tg := startTarget(t, providers.Defaults())
-	c := newSDKClients(t, tg, providers.Defaults())
+	tg := startTarget(t, mock.Options{Credentials: providers.Defaults()})
+	c := newSDKClients(t, tg.URL(), providers.Defaults(), nil)
 	for _, call := range sdkCalls() {
 		t.Run(call.name, func(t *testing.T) {
 			op, ok := set.Operation(call.operation)
@@ -99,8 +100,8 @@ func TestSpecValidationRejectsBrokenSDKRequests(t *testing.T) {
 		"GetUserActiveTenant":      breakTid,
 		"GetUserActiveTenantByGet": breakTid,
 	}
-	tg := startTarget(t, providers.Defaults())
-	c := newSDKClients(t, tg, providers.Defaults())
+	tg := startTarget(t, mock.Options{Credentials: providers.Defaults()})
+	c := newSDKClients(t, tg.URL(), providers.Defaults(), nil)
 	for _, call := range sdkCalls() {
 		t.Run(call.name, func(t *testing.T) {
 			op, ok := set.Operation(call.operation)

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/conformance-suite/conformance/mock"
-	"github.com/conformance-suite/conformance/providers"
 )
 
 // callTimeout bounds every HTTP exchange of these tests; the target answers in microseconds.
@@ -51,11 +50,11 @@ func (e exchange) request() *http.Request {
 
 func (e exchange) String() string { return e.method + " " + e.requestURI }
 
-// startTarget starts the reference target accepting creds, and the recording proxy in front
-// of it; both stop when the test ends.
-func startTarget(t *testing.T, creds providers.Credentials) *target {
+// startTarget starts the reference target as opts configure it (the credentials it accepts,
+// a fault mode), and the recording proxy in front of it; both stop when the test ends.
+func startTarget(t *testing.T, opts mock.Options) *target {
 	t.Helper()
-	srv, err := mock.Start("127.0.0.1:0", mock.Options{Credentials: creds})
+	srv, err := mock.Start("127.0.0.1:0", opts)
 	if err != nil {
 		t.Fatalf("starting the reference target: %v", err)
 	}
@@ -70,7 +69,7 @@ func startTarget(t *testing.T, creds providers.Credentials) *target {
 			pr.SetURL(backend)
 			pr.Out.Host = pr.In.Host
 		},
-		Transport: loopbackTransport(),
+		Transport: loopbackTransport(nil),
 	}
 	tg.front = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, err := io.ReadAll(r.Body)
@@ -139,12 +138,17 @@ func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter 
 
 // loopbackTransport is the only transport these tests use. It dials loopback addresses only,
 // so an SDK that tried a region endpoint, a location service or a metadata server would fail
-// at once instead of reaching the network; it uses no proxy, whatever the environment says;
+// at once instead of reaching the network; it sends through the HTTP proxy via when via is
+// not nil (as HTTP_PROXY would), and through none otherwise, whatever the environment says;
 // and it adds no Accept-Encoding, so a recorded request carries exactly the SDK's headers.
-func loopbackTransport() *http.Transport {
+func loopbackTransport(via *url.URL) *http.Transport {
 	dialer := &net.Dialer{Timeout: callTimeout}
+	var proxy func(*http.Request) (*url.URL, error)
+	if via != nil {
+		proxy = http.ProxyURL(via)
+	}
 	return &http.Transport{
-		Proxy: nil,
+		Proxy: proxy,
 		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
 			host, _, err := net.SplitHostPort(addr)
 			if err != nil {
@@ -169,7 +173,7 @@ func (l loopbackRoundTripper) RoundTrip(r *http.Request) (*http.Response, error)
 	return l.t.RoundTrip(r)
 }
 
-// loopbackClient is an http.Client over loopbackTransport with the call timeout.
-func loopbackClient() *http.Client {
-	return &http.Client{Transport: loopbackTransport(), Timeout: callTimeout}
+// loopbackClient is an http.Client over loopbackTransport(via) with the call timeout.
+func loopbackClient(via *url.URL) *http.Client {
+	return &http.Client{Transport: loopbackTransport(via), Timeout: callTimeout}
 }

@@ -9,6 +9,7 @@ import (
 	alierrors "github.com/aliyun/alibaba-cloud-sdk-go/sdk/errors"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
 
+	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/providers/alibabacloud"
 	"github.com/conformance-suite/conformance/providers/huaweicloud"
@@ -22,8 +23,8 @@ func TestWrongSecretIsRefused(t *testing.T) {
 	held := providers.Defaults()
 	held[huaweicloud.SecretKey.Env] = "not-the-secret-the-client-has"
 	held[alibabacloud.KeySecret.Env] = "not-the-secret-the-client-has"
-	tg := startTarget(t, held)
-	c := newSDKClients(t, tg, providers.Defaults())
+	tg := startTarget(t, mock.Options{Credentials: held})
+	c := newSDKClients(t, tg.URL(), providers.Defaults(), nil)
 	for _, call := range sdkCalls() {
 		t.Run(call.name, func(t *testing.T) {
 			_, err := call.send(c)

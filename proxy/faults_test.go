@@ -24,7 +24,7 @@ func TestEachFaultModeFailsItsCheckThroughTheProxy(t *testing.T) {
 	creds := clientCredentials()
 	for _, f := range mock.Faults() {
 		t.Run(f.Name, func(t *testing.T) {
-			if judgesCase(f.Breaks) || f.Name == "job-never-finishes" {
+			if conformance.JudgesCase(conformance.CheckName(f.Breaks)) || f.Name == "job-never-finishes" {
 				t.Skipf("%s breaks %s, which only an expectation can show", f.Name, f.Breaks)
 			}
 			srv, err := mock.Start("127.0.0.1:0", mock.Options{Fault: f.Name})
@@ -57,13 +57,4 @@ func TestEachFaultModeFailsItsCheckThroughTheProxy(t *testing.T) {
 			}
 		})
 	}
-}
-
-func judgesCase(name string) bool {
-	for _, c := range conformance.Checks {
-		if string(c.Name) == name {
-			return c.JudgesCase
-		}
-	}
-	return false
 }

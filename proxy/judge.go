@@ -39,8 +39,11 @@ func (p *Proxy) verdict(x *exchange, client context.Context) func() reports.Case
 	skip := func(why string) func() reports.Case {
 		return func() reports.Case { return p.obs.Skip(x.request, why) }
 	}
+	// Admitted now, judged later: numbered in the order the exchanges were relayed, and a job
+	// it starts noted before the client's poll of that job can be (runner.Observer.Admit).
 	judge := func(resp *conformance.Response, err error) func() reports.Case {
-		return func() reports.Case { return p.obs.Judge(x.request, resp, err, took) }
+		a := p.obs.Admit(x.request, resp)
+		return func() reports.Case { return a.Judge(err, took) }
 	}
 	clientGone := client.Err() != nil
 	switch {

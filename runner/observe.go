@@ -37,6 +37,8 @@ type Observer struct {
 	// (ID "") while its exchange is being judged.
 	cases []reports.Case
 	seen  map[string]int // operationId, or unrouted → exchanges numbered so far
+	// jobs are the asynchronous jobs started and not yet ended, by the path they are polled on.
+	jobs map[string]*job
 	// write serialises the writing of the reports (a flush and the shutdown may meet).
 	write sync.Mutex
 }
@@ -74,7 +76,7 @@ func NewObserver(cfg Config) (*Observer, error) {
 			}
 		}
 	}
-	o := &Observer{s: s, started: time.Now(), target: cfg.Description, targets: map[string]string{}, seen: map[string]int{}}
+	o := &Observer{s: s, started: time.Now(), target: cfg.Description, targets: map[string]string{}, seen: map[string]int{}, jobs: map[string]*job{}}
 	for svc, u := range s.base {
 		o.targets[svc] = s.redact.URL(u.String())
 	}
@@ -100,26 +102,63 @@ func (o *Observer) ReportDir() string { return o.s.cfg.ReportDir }
 // and the answer as they went over the wire; each body may be cut one byte past MaxBody, and
 // an encoded answer is decoded, within MaxBody, only when the request accepted its encoding,
 // as a run decodes it. err is why no complete answer came (resp is then nil); d is the time
-// from the request to the answer's last byte.
+// from the request to the answer's last byte. Judge is Admit, then Judge of what it admitted.
 //
 // An exchange no documented operation matches is a failed case of request_conformance (a case
 // skipped with the reason when that check is disabled): a client under test that calls what the
 // specs do not document is exactly what a validating proxy is for, and dropping it would let a
 // session that exercised nothing pass.
 func (o *Observer) Judge(req conformance.Request, resp *conformance.Response, err error, d time.Duration) reports.Case {
-	hr, op, miss, c, slot := o.begin(req, resp)
+	return o.Admit(req, resp).Judge(err, d)
+}
+
+// Admitted is an observed exchange routed, numbered and known to the observer's jobs, not yet
+// judged.
+type Admitted struct {
+	o    *Observer
+	hr   *http.Request
+	req  conformance.Request
+	resp *conformance.Response
+	op   *specs.Operation
+	miss *specs.Miss
+	c    *fixtures.Case
+	slot int
+	// job, when set, is the job this exchange ended: it is judged as the answer of the
+	// operation that started the job, to the request that started it.
+	job *job
+}
+
+// Admit takes in an exchange as it ends, before it is judged (Judge judges it): it is routed,
+// its secrets are learnt, it is numbered in the order the exchanges were admitted, and an
+// exchange that starts or ends an asynchronous job is noted as such (observe_jobs.go). A proxy
+// admits each exchange the moment it is relayed and judges it later, off the client's path:
+// the poll that ends a job is admitted only after its own round trip to the service, by which
+// time the 202 that named the job has long been admitted. (Not a guarantee: a poll admitted
+// first is judged as the polling operation's answer.)
+func (o *Observer) Admit(req conformance.Request, resp *conformance.Response) *Admitted {
+	return o.begin(req, resp, true)
+}
+
+// Judge judges the admitted exchange; err and d are as Observer.Judge takes them.
+func (a *Admitted) Judge(err error, d time.Duration) reports.Case {
+	o, c := a.o, a.c
 	opts := o.s.cfg.options(c)
 	var rc reports.Case
-	if op == nil {
-		rc = o.unroutedCase(c, miss, req, opts)
+	if a.op == nil {
+		rc = o.unroutedCase(c, a.miss, a.req, opts)
 	} else {
-		resp, err = o.read(hr, req, resp, err)
-		x := &conformance.Exchange{Case: c, Op: op, Request: req, Observed: true, Response: resp, Err: err, Duration: d, Vars: o.s.vars()}
+		resp, err := o.read(a.hr, a.req, a.resp, err)
+		x := &conformance.Exchange{Case: c, Op: a.op, Request: a.req, Observed: true, Response: resp, Err: err, Duration: d, Vars: o.s.vars()}
 		if err != nil {
 			x.Err = o.s.bounded(err)
 		}
-		x.Curl = o.s.redact.curl(hr, req.Body)
-		pc := &conformance.Planned{Case: c, Op: op, Labels: []string{op.Provider, op.Service, op.ID, "observed"}, Options: opts}
+		shown, body := a.hr, a.req.Body
+		if a.job != nil {
+			x.Request, x.Steps = a.job.request, []*conformance.Response{a.job.accepted}
+			shown, body = a.job.hr, a.job.request.Body // the curl of the request the job answers
+		}
+		x.Curl = o.s.redact.curl(shown, body)
+		pc := &conformance.Planned{Case: c, Op: a.op, Labels: []string{a.op.Provider, a.op.Service, a.op.ID, "observed"}, Options: opts}
 		res := conformance.Evaluate(x, opts)
 		o.s.record.add(pc, x) // before Trim, as a run records (proxy --record)
 		traffic := *x
@@ -128,14 +167,15 @@ func (o *Observer) Judge(req conformance.Request, resp *conformance.Response, er
 		x.Trim(evidenceLimit)
 		rc = caseVerdict(pc, conformance.Verdict{Planned: pc, Exchange: x, Result: res}, true, o.s.cfg.Profile, o.s.redact)
 	}
-	o.finish(slot, &rc)
+	o.finish(a.slot, &rc)
 	return rc
 }
 
 // begin routes an observed request, learns its secrets and numbers it: its synthetic case
 // ("<operationId>/observed-<n>", n counting the operation's exchanges from 1, or
-// "unrouted/observed-<n>") and the slot its report takes, in arrival order.
-func (o *Observer) begin(req conformance.Request, resp *conformance.Response) (*http.Request, *specs.Operation, *specs.Miss, *fixtures.Case, int) {
+// "unrouted/observed-<n>") and the slot its report takes, in arrival order. judged is false
+// for an exchange that is only recorded as skipped: it neither starts nor ends a job.
+func (o *Observer) begin(req conformance.Request, resp *conformance.Response, judged bool) *Admitted {
 	hr := &http.Request{Method: req.Method, Header: req.Header, URL: &url.URL{}}
 	if u, err := url.Parse(req.URL); err == nil {
 		hr.URL = u
@@ -143,21 +183,37 @@ func (o *Observer) begin(req conformance.Request, resp *conformance.Response) (*
 	if hr.Header == nil {
 		hr.Header = http.Header{}
 	}
-	op, _, miss := o.s.specs.Route(hr)
-	o.learn(hr, op, req.Body, resp)
-	key := unrouted
-	if op != nil {
-		key = op.ID
+	a := &Admitted{o: o, hr: hr, req: req, resp: resp}
+	a.op, _, a.miss = o.s.specs.Route(hr)
+	o.learn(hr, a.op, req.Body, resp)
+	key, name := unrouted, req.Method+" "+o.requestTarget(req.URL)
+	if a.op != nil {
+		key = a.op.ID
+	}
+	var location string
+	var accepted *conformance.Response
+	if judged {
+		location, accepted = o.jobLocation(a) // decoded before the lock: it may be compressed
 	}
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	if judged {
+		if a.job = o.jobEnded(hr, resp); a.job != nil {
+			a.op, key = a.job.op, a.job.op.ID
+			name += " (the end of the job of " + a.job.started + ")"
+		}
+	}
 	o.seen[key]++
-	c := &fixtures.Case{ID: key + "/observed-" + strconv.Itoa(o.seen[key]), Name: req.Method + " " + o.requestTarget(req.URL), Profile: fixtures.Core}
-	if op != nil {
-		c.Operation = op.ID
+	a.c = &fixtures.Case{ID: key + "/observed-" + strconv.Itoa(o.seen[key]), Name: name, Profile: fixtures.Core}
+	if a.op != nil {
+		a.c.Operation = a.op.ID
+	}
+	if a.job == nil {
+		o.jobStarted(a, location, accepted)
 	}
 	o.cases = append(o.cases, reports.Case{})
-	return hr, op, miss, c, len(o.cases) - 1
+	a.slot = len(o.cases) - 1
+	return a
 }
 
 // finish puts a judged case into its slot.
@@ -288,7 +344,8 @@ func (o *Observer) Write() (*reports.Report, error) {
 // the answer was complete; the proxy could not keep its bodies): a skipped case, redacted as
 // every other, so that a session says what it did not judge.
 func (o *Observer) Skip(req conformance.Request, reason string) reports.Case {
-	_, op, miss, c, slot := o.begin(req, nil)
+	a := o.begin(req, nil, false)
+	op, miss, c := a.op, a.miss, a.c
 	rc := reports.Case{
 		ID: c.ID, Name: c.Name, Labels: []string{"observed"}, State: reports.Skipped,
 		Reason: o.s.redact.text(reason), Profile: string(fixtures.Core), Failures: []reports.Failure{},
@@ -303,7 +360,7 @@ func (o *Observer) Skip(req conformance.Request, reason string) reports.Case {
 			rc.Provider = miss.Provider
 		}
 	}
-	o.finish(slot, &rc)
+	o.finish(a.slot, &rc)
 	return rc
 }
 
