@@ -102,6 +102,9 @@ type Config struct {
 	Cases []string
 	// Console shows each case as it finishes and the closing summary; nil shows nothing.
 	Console Console
+	// Command names the command on the console's first line ("conformance replay");
+	// "" is "conformance run".
+	Command string
 	// Output is how the command's console shows the run (--output); the command builds
 	// Console from it.
 	Output console.Mode

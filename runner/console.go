@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"regexp"
@@ -42,7 +43,8 @@ func (p *Plan) showOn(con Console) Console {
 		con = silent{}
 	}
 	cfg, red := p.session.cfg, p.session.redact
-	con.Begin(fmt.Sprintf("conformance run: %d cases (seed %d, profile %s)\ntarget: %s", len(p.Cases), cfg.Seed, cfg.Profile, red.text(p.Target)), len(p.Cases))
+	command := cmp.Or(cfg.Command, "conformance run")
+	con.Begin(fmt.Sprintf("%s: %d cases (seed %d, profile %s)\ntarget: %s", command, len(p.Cases), cfg.Seed, cfg.Profile, red.text(p.Target)), len(p.Cases))
 	order := p.positions()
 	show := func(pc *conformance.Planned, v conformance.Verdict, ran bool) {
 		c := caseReport(pc, v, ran, &cfg, red)

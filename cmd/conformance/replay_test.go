@@ -74,12 +74,16 @@ func TestReplayReproducesASignedFailure(t *testing.T) {
 				}
 			}
 			for name, rr := range map[string]result{
-				"its command":   replay(t, failed.Replay),
-				"--report":      replay(t, "replay", failed.ID, "--report", r.dir),
-				"--report file": replay(t, "replay", failed.ID, "--report", r.dir+"/report.json", "--output", "quiet"),
+				"its command":    replay(t, failed.Replay),
+				"--report":       replay(t, "replay", failed.ID, "--report", r.dir),
+				"--report file":  replay(t, "replay", failed.ID, "--report", r.dir+"/report.json", "--output", "quiet"),
+				"--output lines": replay(t, "replay", failed.ID, "--report", r.dir, "--output", "lines"),
 			} {
 				if rr.code != 1 {
 					t.Errorf("%s: exit %d, want 1 (the failure reproduced)\n%s%s", name, rr.code, rr.stdout, rr.stderr)
+				}
+				if title := "conformance replay: 1 cases"; name == "--output lines" && !strings.HasPrefix(rr.stdout, title) {
+					t.Errorf("%s: the console does not open with %q:\n%s", name, title, rr.stdout)
 				}
 				if !strings.Contains(rr.stdout, "=== "+failed.ID+": failed") || !strings.Contains(rr.stdout, f.Breaks+" (core)") || !strings.Contains(rr.stdout, "> POST ") && !strings.Contains(rr.stdout, "> GET ") {
 					t.Errorf("%s: the output does not show the exchange and the failed %s:\n%s", name, f.Breaks, rr.stdout)

@@ -66,7 +66,7 @@ func execute(inv invocation, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", inv.name, err)
 		return 2
 	}
-	cfg.Cases = inv.cases
+	cfg.Cases, cfg.Command = inv.cases, inv.name
 	cfg.Console = console.New(stdout, stderr, cfg.Output, console.Detect(stdout, os.Getenv))
 	cfg.Credentials = providers.FromEnv(lookup)
 	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
