@@ -6,10 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +20,7 @@ import (
 	"github.com/conformance-suite/conformance/proxy"
 	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/runner"
+	"github.com/conformance-suite/conformance/testtargets"
 )
 
 // proxyTimeout bounds one exchange through the proxy, and one case of the runs compared with
@@ -33,11 +31,11 @@ const proxyTimeout = time.Second
 // forwards there, in forward mode the clients name it themselves.
 type proxySession struct {
 	upstream string
-	proxy   *proxy.Proxy
-	obs     *runner.Observer
-	srv     *httptest.Server
-	console *lockedBuffer
-	dir     string
+	proxy    *proxy.Proxy
+	obs      *runner.Observer
+	srv      *httptest.Server
+	console  *testtargets.Output
+	dir      string
 }
 
 // startProxy starts the proxy before upstream, knowing creds (for redaction only: it
@@ -50,7 +48,7 @@ func startProxy(t *testing.T, upstream string, creds providers.Credentials) *pro
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := &lockedBuffer{}
+	out := &testtargets.Output{}
 	con := console.New(out, out, console.Lines, console.Terminal{Width: console.DefaultWidth})
 	p, err := proxy.New(proxy.Options{Observer: obs, Upstream: upstream, Timeout: proxyTimeout, Console: con})
 	if err != nil {
@@ -59,24 +57,6 @@ func startProxy(t *testing.T, upstream string, creds providers.Credentials) *pro
 	s := &proxySession{upstream: upstream, proxy: p, obs: obs, srv: httptest.NewServer(p), console: out, dir: cfg.ReportDir}
 	t.Cleanup(s.srv.Close)
 	return s
-}
-
-// lockedBuffer is the console's output, written by the proxy's judging goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // report waits for every judgement and writes the four reports.
@@ -212,7 +192,7 @@ func TestOfficialClientsPassThroughTheProxy(t *testing.T) {
 					t.Errorf("no exchange of %s was judged", op)
 				}
 			}
-			noSecretIn(t, s, append(sentSecrets(creds, sent), wrongSecret))
+			testtargets.NoSecretIn(t, s.console.String(), s.dir, append(sentSecrets(creds, sent), wrongSecret), 4, 10)
 		})
 	}
 }
@@ -236,33 +216,6 @@ func sentSecrets(creds providers.Credentials, sent []exchange) []string {
 		}
 	}
 	return out
-}
-
-// noSecretIn fails the test if a secret appears on the session's console or in a report.
-func noSecretIn(t *testing.T, s *proxySession, secrets []string) {
-	t.Helper()
-	outputs := map[string]string{"console": s.console.String()}
-	files, _ := filepath.Glob(filepath.Join(s.dir, "*"))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		outputs[filepath.Base(f)] = string(b)
-	}
-	if len(files) < 4 || len(secrets) < 10 {
-		t.Fatalf("%d reports and %d secrets: the search proves nothing", len(files), len(secrets))
-	}
-	for _, secret := range secrets {
-		if len(secret) < 6 {
-			continue
-		}
-		for where, text := range outputs {
-			if strings.Contains(text, secret) {
-				t.Errorf("%s holds the secret %.6s…", where, secret)
-			}
-		}
-	}
 }
 
 // TestProxyReportsWhatTheRunReportsForEachFaultMode sends the official clients' traffic

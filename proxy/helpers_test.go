@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,32 +17,15 @@ import (
 	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/runner"
 	"github.com/conformance-suite/conformance/specs"
+	"github.com/conformance-suite/conformance/testtargets"
 )
-
-// lockedBuffer is a console's output, written by the judging goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // session is a proxy on loopback in front of an upstream, with its observer and console.
 type session struct {
 	obs     *runner.Observer
 	proxy   *proxy.Proxy
 	srv     *httptest.Server
-	console *lockedBuffer
+	console *testtargets.Output
 	dir     string
 }
 
@@ -79,7 +61,7 @@ func startProxy(t testing.TB, upstream string, creds providers.Credentials, time
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := &lockedBuffer{}
+	out := &testtargets.Output{}
 	opts := proxy.Options{Observer: obs, Upstream: upstream, Timeout: timeout,
 		Console: console.New(out, out, console.Lines, console.Terminal{Width: console.DefaultWidth})}
 	if len(transport) > 0 {

@@ -1,6 +1,7 @@
 // Package testtargets holds hostile targets the tests of several packages run the suite
 // against, on loopback: one declaration each, so the runner's tests and the command's tests
-// judge the same behaviour.
+// judge the same behaviour; and what those tests watch a run or a proxy session with (its
+// console's Output, the search of its outputs for secrets).
 package testtargets
 
 import (

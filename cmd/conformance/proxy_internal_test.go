@@ -8,31 +8,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/providers/huaweicloud"
+	"github.com/conformance-suite/conformance/testtargets"
 )
-
-// syncBuffer is the proxy's console output, read while it runs.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 func noEnv(string) (string, bool) { return "", false }
 
@@ -61,7 +43,7 @@ func TestProxySessionAgainstTheBuiltinTarget(t *testing.T) {
 	dir := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	out := &syncBuffer{}
+	out := &testtargets.Output{}
 	done := make(chan int, 1)
 	go func() {
 		done <- runProxy(ctx, []string{"--listen", "127.0.0.1:0", "--report-dir", dir, "--flush-interval", "0", "--timeout", "2s"}, noEnv, out, out)
