@@ -346,13 +346,21 @@ func Resolve(args []string, env func(string) (string, bool), services []string) 
 	return cfg, lookup, nil
 }
 
+// ApplyEnv reads into cfg the variables of the settings named only (by flag; every setting
+// when none is named), as Resolve reads them for a run, for a command that shares some of
+// run's settings (Flags(fs, cfg, services, only...)) and layers its flags above them: flagged
+// are the flags given, whose variables are not read.
+func ApplyEnv(cfg *Config, env func(string) (string, bool), services []string, flagged map[string]bool, only ...string) error {
+	return applyEnv(cfg, env, services, flagged, only...)
+}
+
 // applyEnv reads the settings' variables, but for the flags given (a flag wins, so a bad
 // variable under it is no error); an empty variable is unset, as a CI template passes an empty
 // input. The shard may also come from a Kubernetes Indexed Job (ShardFromEnv).
-func applyEnv(cfg *Config, env func(string) (string, bool), services []string, flagged map[string]bool) error {
+func applyEnv(cfg *Config, env func(string) (string, bool), services []string, flagged map[string]bool, only ...string) error {
 	var errs []error
 	for _, s := range Settings {
-		if s.Env == "" {
+		if s.Env == "" || len(only) > 0 && !slices.Contains(only, s.Flag) {
 			continue
 		}
 		for _, svc := range s.instances(services) {

@@ -73,7 +73,8 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 }
 
 // writeObserved writes the reports of observed traffic, shows the summary and returns the
-// exit status: 1 when an exchange failed, else 0 (2 when the reports cannot be written).
+// exit status: 1 when an exchange failed, 2 when none was judged (or the reports cannot be
+// written), else 0.
 func writeObserved(name string, obs *runner.Observer, con runner.Console, stderr io.Writer) int {
 	r, err := obs.Write()
 	if err != nil {
@@ -81,8 +82,17 @@ func writeObserved(name string, obs *runner.Observer, con runner.Console, stderr
 		return 2
 	}
 	con.Summary(r, obs.ReportDir())
-	if r.Summary.Failed > 0 {
+	switch sum := r.Summary; {
+	case sum.Failed > 0:
 		return 1
+	case sum.Passed+sum.Warned == 0:
+		// As a run in which no case could run: a session that judged nothing is no pass.
+		why := "no exchange came"
+		if sum.Skipped > 0 {
+			why = fmt.Sprintf("all %d exchanges were skipped", sum.Skipped)
+		}
+		fmt.Fprintf(stderr, "%s: nothing was judged: %s\n", name, why)
+		return 2
 	}
 	return 0
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -28,7 +29,9 @@ of conformance run: point the client at the proxy as its endpoint (reverse mode)
 HTTP_PROXY to it for http:// URLs (forward mode: Host is kept, so host-signing clients stay
 valid; CONNECT/HTTPS is answered 501). With no upstream, it forwards to the built-in reference
 target. The four reports are written to --report-dir every --flush-interval and on SIGINT or
-SIGTERM. Credentials are read from the CONFORMANCE_* variables only to redact them.
+SIGTERM. The settings shared with conformance run are read from their CONFORMANCE_*
+variables beneath the flags (CONFORMANCE_TARGET[_<SERVICE>] as the upstreams); credentials
+only to redact them.
 
 Exit status on shutdown: 0 no exchange failed, 1 an exchange failed, 2 usage error.
 `
@@ -63,15 +66,9 @@ func runProxy(ctx context.Context, args []string, lookup func(string) (string, b
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 2
 	}
-	pc := proxyConfig{Config: runner.DefaultConfig()}
-	pc.SpecsDir = specsDir
-	fs := proxyFlags(&pc, serviceNames(set), stderr)
-	if code, ok := parseFlags(fs, args, stderr); !ok {
+	pc, code, ok := resolveProxy(name, args, lookup, serviceNames(set), stderr)
+	if !ok {
 		return code
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", name, fs.Arg(0))
-		return 2
 	}
 	if pc.flush < 0 {
 		fmt.Fprintf(stderr, "%s: --flush-interval: %s is negative\n", name, pc.flush)
@@ -140,6 +137,37 @@ func runProxy(ctx context.Context, args []string, lookup func(string) (string, b
 	_ = srv.Shutdown(shutdown) // the exchanges in flight end within --timeout
 	p.Wait()
 	return writeObserved(name, obs, con, stderr)
+}
+
+// resolveProxy reads the proxy's configuration from its flags over the environment: the
+// CONFORMANCE_* variables of the settings it shares with run, CONFORMANCE_TARGET and
+// CONFORMANCE_TARGET_<SERVICE> as its upstreams, each beneath its flag and read as run reads
+// it (runner.ApplyEnv). A bad flag or variable is a usage error (exit 2).
+func resolveProxy(name string, args []string, lookup func(string) (string, bool), services []string, stderr io.Writer) (proxyConfig, int, bool) {
+	given := proxyConfig{Config: runner.DefaultConfig()}
+	fs := proxyFlags(&given, services, stderr)
+	if code, ok := parseFlags(fs, args, stderr); !ok {
+		return given, code, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", name, fs.Arg(0))
+		return given, 2, false
+	}
+	flagged := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) {
+		if svc, ok := strings.CutPrefix(f.Name, "upstream"); ok {
+			flagged["target"+svc] = true // --upstream[-<service>] is run's --target[-<service>]
+		} else {
+			flagged[f.Name] = true
+		}
+	})
+	pc := proxyConfig{Config: runner.DefaultConfig()}
+	if err := runner.ApplyEnv(&pc.Config, lookup, services, flagged, append([]string{"target", "target-<service>"}, proxySettings...)...); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return pc, 2, false
+	}
+	_ = proxyFlags(&pc, services, io.Discard).Parse(args) // the flags over the variables; parsed once above
+	return pc, 0, true
 }
 
 // proxyFlags binds the proxy's flags to pc: its own (--listen, --upstream, --upstream-<service>,

@@ -87,3 +87,34 @@ func TestProxySessionAgainstTheBuiltinTarget(t *testing.T) {
 		t.Error("the console shows the token")
 	}
 }
+
+// The settings the proxy shares with run are read from their variables beneath the flags, as
+// run reads them: a bad variable exits 2 before anything listens, unless its flag is given; a
+// good one applies (CONFORMANCE_REPORT_DIR). A session that judged nothing exits 2, as a run
+// in which no case ran.
+func TestProxyReadsTheEnvironmentBeneathItsFlags(t *testing.T) {
+	env := func(vars map[string]string) func(string) (string, bool) {
+		return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+	}
+	var out, errOut bytes.Buffer
+	bad := map[string]string{"CONFORMANCE_TIMEOUT": "forever"}
+	if code := runProxy(context.Background(), []string{"--listen", "127.0.0.1:0"}, env(bad), &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "CONFORMANCE_TIMEOUT: ") {
+		t.Errorf("a bad CONFORMANCE_TIMEOUT: exit %d, want 2 naming it (%s)", code, errOut.String())
+	}
+	errOut.Reset()
+	if code := runProxy(context.Background(), []string{"--listen", "127.0.0.1:0", "--upstream", "ftp://x"}, env(map[string]string{"CONFORMANCE_TARGET": "http://127.0.0.1:1"}), &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "--upstream: ") {
+		t.Errorf("--upstream over CONFORMANCE_TARGET: exit %d, want 2 naming --upstream (%s)", code, errOut.String())
+	}
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // the session ends as soon as it is listening
+	errOut.Reset()
+	vars := map[string]string{"CONFORMANCE_TIMEOUT": "forever", "CONFORMANCE_REPORT_DIR": dir}
+	code := runProxy(ctx, []string{"--listen", "127.0.0.1:0", "--timeout", "2s", "--flush-interval", "0"}, env(vars), &out, &errOut)
+	if code != 2 || !strings.Contains(errOut.String(), "nothing was judged: no exchange came") {
+		t.Errorf("an empty session: exit %d, want 2 saying nothing was judged (%s)", code, errOut.String())
+	}
+	if _, err := os.Stat(filepath.Join(dir, "report.json")); err != nil {
+		t.Errorf("CONFORMANCE_REPORT_DIR was not applied: %v", err)
+	}
+}
