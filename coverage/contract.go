@@ -44,6 +44,9 @@ type contract struct {
 	invalid   map[string]bool                // the inputs that count in invalid_inputs
 	reqEnums  map[string][]string            // request item ("body /x", "query Format") → enum values
 	failure   map[int]*specs.BusinessFailure // 2xx statuses that may carry a business failure
+	// own holds each request schema's own constraints (shallow), made once here rather than
+	// for every value of every exchange observed.
+	own map[*openapi3.Schema]*openapi3.Schema
 }
 
 // param is one documented parameter.
@@ -79,6 +82,15 @@ func newContract(op *specs.Operation) *contract {
 	c.responses()
 	c.request()
 	c.security()
+	c.own = map[*openapi3.Schema]*openapi3.Schema{}
+	for _, s := range c.bodyField {
+		c.own[s] = shallow(s, 0)
+	}
+	for _, p := range c.params {
+		if p.schema != nil {
+			c.own[p.schema] = shallow(p.schema, 0)
+		}
+	}
 	return c
 }
 

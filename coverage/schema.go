@@ -114,11 +114,15 @@ func invalidable(s *openapi3.Schema, stringValued, mustBeSent bool) bool {
 // valid reports whether a value satisfies a field's own constraints: type, enum, format,
 // pattern, bounds, allOf branches; not those of the properties or items inside it, which are
 // inputs of their own.
-func valid(s *openapi3.Schema, v any) bool {
+func (c *contract) valid(s *openapi3.Schema, v any) bool {
 	if s == nil {
 		return true
 	}
-	return shallow(s, 0).VisitJSON(v, openapi3.VisitAsRequest()) == nil
+	own := c.own[s]
+	if own == nil {
+		own = shallow(s, 0)
+	}
+	return own.VisitJSON(v, openapi3.VisitAsRequest()) == nil
 }
 
 func shallow(s *openapi3.Schema, depth int) *openapi3.Schema {
@@ -182,10 +186,10 @@ func coerce(s *openapi3.Schema, raw string) (v any, ok bool) {
 func walkValue(v any, prefix string, visit func(ptr string, v any)) {
 	switch t := v.(type) {
 	case map[string]any:
-		for _, k := range slices.Sorted(maps.Keys(t)) {
+		for k, e := range t { // in map order: what is visited lands in sets
 			ptr := prefix + "/" + jsonpointer.Escape(k)
-			visit(ptr, t[k])
-			walkValue(t[k], ptr, visit)
+			visit(ptr, e)
+			walkValue(e, ptr, visit)
 		}
 	case []any:
 		ptr := prefix + "/-"

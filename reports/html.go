@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"html/template"
+	"io"
 	"slices"
 	"strings"
 )
@@ -62,7 +63,7 @@ type htmlPage struct {
 
 // htmlCase is a case with its check verdicts in matrix order.
 type htmlCase struct {
-	Case
+	*Case
 	CheckList []htmlCheck
 }
 
@@ -74,6 +75,16 @@ type htmlCheck struct{ Name, State string }
 // its redacted transcript. html/template escapes every value, transcripts above all: they
 // are whatever the target answered.
 func (r *Report) HTML() ([]byte, error) {
+	var b bytes.Buffer
+	if err := r.writeHTML(&b); err != nil {
+		return nil, fmt.Errorf("report.html: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// writeHTML renders what HTML returns to w as the template runs, so that the page of a large
+// run is never whole in memory.
+func (r *Report) writeHTML(w io.Writer) error {
 	p := htmlPage{
 		R:        r,
 		Started:  r.Started.UTC().Format("2006-01-02 15:04:05 UTC"),
@@ -85,7 +96,9 @@ func (r *Report) HTML() ([]byte, error) {
 		Style:    template.CSS(htmlStyle),
 		Script:   template.JS(htmlScript),
 	}
-	for _, c := range r.Cases {
+	p.Cases = make([]htmlCase, 0, len(r.Cases))
+	for i := range r.Cases {
+		c := &r.Cases[i]
 		hc := htmlCase{Case: c}
 		for _, name := range p.Matrix.Checks {
 			if state, ok := c.Checks[name]; ok {
@@ -104,11 +117,7 @@ func (r *Report) HTML() ([]byte, error) {
 	}
 	slices.Sort(p.Providers)
 	slices.Sort(p.Labels)
-	var b bytes.Buffer
-	if err := htmlTemplate.Execute(&b, p); err != nil {
-		return nil, fmt.Errorf("report.html: %w", err)
-	}
-	return b.Bytes(), nil
+	return htmlTemplate.Execute(w, p)
 }
 
 // htmlCounts renders one matrix cell from numbers alone, so building HTML here is safe.

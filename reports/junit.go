@@ -1,8 +1,10 @@
 package reports
 
 import (
+	"bytes"
 	"encoding/xml"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 )
@@ -31,7 +33,7 @@ type (
 		Time       string          `xml:"time,attr"`
 		Timestamp  string          `xml:"timestamp,attr"`
 		Properties []junitProperty `xml:"properties>property"`
-		Cases      []junitCase     `xml:"testcase"`
+		Cases      junitCases      `xml:"testcase"`
 	}
 	junitProperty struct {
 		Name  string `xml:"name,attr"`
@@ -61,35 +63,40 @@ type (
 // encoding/xml escapes all text, and replaces bytes XML cannot carry (a target may answer
 // with control characters) by U+FFFD, so the file parses whatever the target sent.
 func (r *Report) JUnit() ([]byte, error) {
+	var b bytes.Buffer
+	if err := r.writeJUnit(&b); err != nil {
+		return nil, fmt.Errorf("junit.xml: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// writeJUnit writes what JUnit returns to w, one <testcase> at a time: the counts are taken
+// first, so that a run of many cases never holds the whole document (every transcript again)
+// in memory.
+func (r *Report) writeJUnit(w io.Writer) error {
 	doc := junitSuites{Name: "conformance", Time: seconds(r.DurationMS)}
 	bySvc := map[string]*junitSuite{}
 	var order []string
 	caseMS := map[string]int64{}
-	for _, c := range r.Cases {
+	for i, c := range r.Cases {
 		s := bySvc[c.Service]
 		if s == nil {
 			s = &junitSuite{Name: c.Service, Timestamp: r.Started.UTC().Format("2006-01-02T15:04:05"), Properties: r.junitProperties(c.Service)}
+			s.Cases.r = r
 			bySvc[c.Service] = s
 			order = append(order, c.Service)
 		}
-		jc := junitCase{Name: c.Name, Classname: c.Service + "." + c.Operation, Time: seconds(c.DurationMS)}
 		switch c.State {
 		case Failed:
-			jc.Failure = junitFailureOf(c)
 			s.Failures++
 		case Skipped:
-			jc.Skipped = &junitSkipped{Message: c.Reason}
 			s.Skipped++
-		case Throttled: // JUnit's error: the test could not reach a verdict, which is no failure of the contract
-			jc.Error = &junitFailure{Message: c.Reason, Type: Throttled}
+		case Throttled:
 			s.Errors++
-		}
-		if c.Exchange != nil {
-			jc.SystemOut = fmt.Sprintf("case %s\nlabels: %s\nprofile: %s\n%s\n%s", c.ID, strings.Join(c.Labels, ", "), c.Profile, warningsText(c), c.Exchange.Text())
 		}
 		s.Tests++
 		caseMS[c.Service] += c.DurationMS
-		s.Cases = append(s.Cases, jc)
+		s.Cases.of = append(s.Cases.of, i)
 	}
 	slices.Sort(order)
 	for _, svc := range order {
@@ -101,11 +108,52 @@ func (r *Report) JUnit() ([]byte, error) {
 		doc.Skipped += s.Skipped
 		doc.Suites = append(doc.Suites, *s)
 	}
-	out, err := xml.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("junit.xml: %w", err)
+	if _, err := io.WriteString(w, xml.Header); err != nil {
+		return err
 	}
-	return append([]byte(xml.Header), append(out, '\n')...), nil
+	enc := xml.NewEncoder(w)
+	enc.Indent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, "\n"); err != nil {
+		return err
+	}
+	return nil
+}
+
+// junitCases are the <testcase> elements of one suite, made from the report's cases as they
+// are encoded (an xml.Marshaler may encode any number of elements).
+type junitCases struct {
+	r  *Report
+	of []int // indexes into r.Cases, in report order
+}
+
+func (cs junitCases) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
+	for _, i := range cs.of {
+		if err := e.EncodeElement(junitCaseOf(cs.r.Cases[i]), start); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// junitCaseOf is one case as a <testcase>: its verdict as JUnit's failure, error or skipped,
+// and its transcript.
+func junitCaseOf(c Case) junitCase {
+	jc := junitCase{Name: c.Name, Classname: c.Service + "." + c.Operation, Time: seconds(c.DurationMS)}
+	switch c.State {
+	case Failed:
+		jc.Failure = junitFailureOf(c)
+	case Skipped:
+		jc.Skipped = &junitSkipped{Message: c.Reason}
+	case Throttled: // JUnit's error: the test could not reach a verdict, which is no failure of the contract
+		jc.Error = &junitFailure{Message: c.Reason, Type: Throttled}
+	}
+	if c.Exchange != nil {
+		jc.SystemOut = fmt.Sprintf("case %s\nlabels: %s\nprofile: %s\n%s\n%s", c.ID, strings.Join(c.Labels, ", "), c.Profile, warningsText(c), c.Exchange.Text())
+	}
+	return jc
 }
 
 // junitFailureOf puts every failure's message in the message attribute, which is what the CI

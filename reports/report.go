@@ -4,8 +4,11 @@
 package reports
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
@@ -198,15 +201,57 @@ func (r *Report) SkipReasons() ([]string, map[string]int) {
 
 // WriteJSON writes dir/report.json.
 func (r *Report) WriteJSON(dir string) error {
-	b, err := json.MarshalIndent(r.canonical(), "", "  ")
+	return writeStream(dir, "report.json", r.writeJSON)
+}
+
+// writeJSON writes the report as json.MarshalIndent lays it out, one case at a time: the
+// cases are most of a report, so a run of many never holds the whole document in memory.
+func (r *Report) writeJSON(w io.Writer) error {
+	c := r.canonical()
+	cases := c.Cases
+	c.Cases = []Case{}
+	head, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
-		return fmt.Errorf("report.json: %w", err)
+		return err
 	}
-	return writeFile(dir, "report.json", append(b, '\n'))
+	// A raw newline is never inside a JSON string: this is the top-level field.
+	const field = "\n  \"cases\": ["
+	before, after, ok := bytes.Cut(head, []byte(field+"]"))
+	if !ok {
+		return errors.New("no cases field in the report") // a programming error
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("    ", "  ")
+	buf.Write(before)
+	buf.WriteString(field)
+	for i := range cases {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString("\n    ")
+		if err := enc.Encode(canonicalCase(cases[i])); err != nil {
+			return err
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+		if _, err := w.Write(buf.Bytes()); err != nil {
+			return err
+		}
+		buf.Reset()
+	}
+	if len(cases) > 0 {
+		buf.WriteString("\n  ")
+	}
+	buf.WriteByte(']')
+	buf.Write(after)
+	buf.WriteByte('\n')
+	_, err = w.Write(buf.Bytes())
+	return err
 }
 
 // canonical returns a copy whose nil lists and maps are empty, so that report.json has an
 // array wherever its schema says so, never a null that every consumer must special-case.
+// Its cases are r's: canonicalCase makes each one canonical as it is written.
 func (r *Report) canonical() *Report {
 	c := *r
 	if c.Targets == nil {
@@ -221,16 +266,18 @@ func (r *Report) canonical() *Report {
 	if c.Profiles == nil {
 		c.Profiles = []ProfileResult{}
 	}
-	c.Cases = append([]Case{}, r.Cases...)
-	for i := range c.Cases {
-		if c.Cases[i].Labels == nil {
-			c.Cases[i].Labels = []string{}
-		}
-		if c.Cases[i].Failures == nil {
-			c.Cases[i].Failures = []Failure{}
-		}
-	}
 	return &c
+}
+
+// canonicalCase is c with empty lists where it has none (see canonical).
+func canonicalCase(c Case) Case {
+	if c.Labels == nil {
+		c.Labels = []string{}
+	}
+	if c.Failures == nil {
+		c.Failures = []Failure{}
+	}
+	return c
 }
 
 // ReadJSON reads a report.json, given its path or its report directory's.
@@ -250,10 +297,6 @@ func ReadJSON(path string) (*Report, error) {
 		return nil, fmt.Errorf("%s: report version %q, this tool reads %q", path, r.Version, Version)
 	}
 	return &r, nil
-}
-
-func writeFile(dir, name string, data []byte) error {
-	return WriteFile(dir, name, data)
 }
 
 // Reproduce is how to send the case again, as every report shows it next to a failure: the

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"sort"
@@ -220,9 +221,13 @@ const minPartial = 6
 // end). The caller holds mu.
 func (r *redactor) truncated(s string) string {
 	var b strings.Builder
+	whole, cutAny := s, false
 	for {
 		i := strings.Index(s, "…")
 		if i < 0 {
+			if !cutAny { // nothing to redact: the text itself, not a copy of it
+				return whole
+			}
 			b.WriteString(s)
 			return b.String()
 		}
@@ -242,6 +247,7 @@ func (r *redactor) truncated(s string) string {
 		b.WriteString(s[:cut])
 		if cut < end {
 			b.WriteString(Redacted)
+			cutAny = true
 		}
 		b.WriteString(s[end : i+len("…")])
 		s = s[i+len("…"):]
@@ -314,13 +320,35 @@ var authSchemes = map[string]bool{
 	"SDK-HMAC-SHA256": true, "ACS3-HMAC-SHA256": true,
 }
 
-// Header redacts a whole header set.
+// Header redacts a whole header set. What redaction leaves as it was is shared with h, not
+// copied (h itself when nothing changes): the evidence of every case of a run is kept until
+// the reports are written, and most headers hold no secret. Neither h nor the result may be
+// changed afterwards.
 func (r *redactor) Header(h http.Header) map[string][]string {
-	out := make(map[string][]string, len(h))
+	if len(h) == 0 {
+		return map[string][]string{}
+	}
+	var out map[string][]string
 	for k, vs := range h {
-		for _, v := range vs {
-			out[k] = append(out[k], r.header(k, v))
+		var redacted []string
+		for i, v := range vs {
+			rv := r.header(k, v)
+			if rv != v && redacted == nil {
+				redacted = append(make([]string, 0, len(vs)), vs[:i]...)
+			}
+			if redacted != nil {
+				redacted = append(redacted, rv)
+			}
 		}
+		if redacted != nil {
+			if out == nil {
+				out = maps.Clone(h)
+			}
+			out[k] = redacted
+		}
+	}
+	if out == nil {
+		return h
 	}
 	return out
 }

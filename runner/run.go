@@ -428,6 +428,7 @@ func (p *Plan) report(verdicts map[string]conformance.Verdict, started time.Time
 	r := p.session.newReport(p.Target, p.Targets, started)
 	r.Shard = p.shard
 	order := p.positions()
+	r.Cases = make([]reports.Case, 0, len(p.Cases))
 	for _, pc := range p.Cases {
 		v, ran := verdicts[pc.Case.ID]
 		if !ran {

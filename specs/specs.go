@@ -132,26 +132,39 @@ func LoadFS(layers ...fs.FS) (*Set, error) {
 // Parse loads one document from its bytes; file names it in errors, which are *Error values
 // carrying the line of a YAML syntax error or of an unresolvable $ref.
 func Parse(file string, raw []byte) (*Spec, error) {
+	// The two models are built from the same bytes and share nothing, so kin-openapi's is
+	// built alongside libopenapi's: loading costs the slower of the two, not their sum. The
+	// errors are reported in the same order either way, libopenapi's first.
+	var kin struct {
+		doc *openapi3.T
+		err error
+	}
+	built := make(chan struct{})
+	go func() {
+		defer close(built)
+		loader := openapi3.NewLoader()
+		loader.IsExternalRefsAllowed = false
+		if kin.doc, kin.err = loader.LoadFromData(raw); kin.err == nil {
+			kin.err = kin.doc.Validate(loader.Context)
+		}
+	}()
 	// libopenapi's default logger writes to stdout, where a report may be going: its errors
 	// come back as values anyway.
 	config := datamodel.NewDocumentConfiguration()
 	config.Logger = slog.New(slog.DiscardHandler)
 	ldoc, err := libopenapi.NewDocumentWithConfiguration(raw, config)
 	if err != nil {
+		<-built
 		return nil, syntaxError(file, raw, err)
 	}
 	model, err := ldoc.BuildV3Model()
+	<-built
 	if err != nil {
 		return nil, modelError(file, err)
 	}
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = false
-	doc, err := loader.LoadFromData(raw)
-	if err != nil {
-		return nil, &Error{File: file, Err: err}
-	}
-	if err := doc.Validate(loader.Context); err != nil {
-		return nil, &Error{File: file, Err: err}
+	doc := kin.doc
+	if kin.err != nil {
+		return nil, &Error{File: file, Err: kin.err}
 	}
 	sp := &Spec{File: file, Raw: raw, Doc: doc, Model: model}
 	if doc.Info != nil {
