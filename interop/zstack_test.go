@@ -35,7 +35,7 @@ type zstackClient struct {
 const zstackPollInterval = 20 * time.Millisecond
 
 // zstackPolls bounds the polls of one job, as the SDK's retryTimes does.
-const zstackPolls = 50
+const zstackPolls = 100
 
 // newZStackClient is a client of the management node at base sending with hc.
 func newZStackClient(base string, hc *http.Client) (*zstackClient, error) {

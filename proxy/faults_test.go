@@ -16,7 +16,9 @@ import (
 // aside: the run's negative and auth cases send invalid requests on purpose, which it rightly
 // reports. A fault whose check judges a case's expectation (a refusal owed, values expected)
 // breaks nothing an exchange shows on its own: the proxy has no expectation, so it reports
-// nothing there, and a fault that holds a job open forever answers every poll conformantly.
+// nothing there. A job that never ends is not seen either: the runner, the client here, is
+// refused the upstream's job location (reverse mode), so no poll goes through the proxy; the
+// official clients' traffic shows it (interop/proxy_test.go).
 func TestEachFaultModeFailsItsCheckThroughTheProxy(t *testing.T) {
 	if testing.Short() {
 		t.Skip("sends the whole run once per fault mode")

@@ -42,7 +42,7 @@ func (s *session) poll(ctx context.Context, svc string, async *providers.Async, 
 		steps = append(steps, resp)
 		select {
 		case <-ctx.Done():
-			return nil, steps, fmt.Errorf("the async job was still running (202) after %s (--timeout), %d polls", s.cfg.Timeout, polls)
+			return nil, steps, stillRunning(s.cfg.Timeout, polls)
 		case <-time.After(delay):
 		}
 		delay = min(2*delay, time.Second)
@@ -58,12 +58,18 @@ func (s *session) poll(ctx context.Context, svc string, async *providers.Async, 
 		polls++
 		if resp, err = s.do(svc, next); err != nil {
 			if ctx.Err() != nil {
-				return nil, steps, fmt.Errorf("the async job was still running (202) after %s (--timeout), %d polls", s.cfg.Timeout, polls)
+				return nil, steps, stillRunning(s.cfg.Timeout, polls)
 			}
 			return nil, steps, fmt.Errorf("polling %s: %w", s.redact.excerpt(redactedURL(loc), errorTextLimit), err)
 		}
 	}
 	return resp, steps, nil
+}
+
+// stillRunning is the failure of a job that a poll found still running (202) once --timeout
+// had passed since it was accepted: a run's, and an observed client's (observe_jobs.go).
+func stillRunning(timeout time.Duration, polls int) error {
+	return fmt.Errorf("the async job was still running (202) after %s (--timeout), %d polls", timeout, polls)
 }
 
 // maxSteps bounds the 202 answers an exchange keeps, however often its job was polled.

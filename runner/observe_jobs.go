@@ -2,6 +2,7 @@ package runner
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/conformance-suite/conformance/conformance"
 	"github.com/conformance-suite/conformance/providers"
@@ -19,8 +20,12 @@ type job struct {
 	request  conformance.Request
 	hr       *http.Request
 	accepted *conformance.Response
-	// started is the id of the case of the 202.
+	// started is the id of the case of the 202, at when it was admitted.
 	started string
+	at      time.Time
+	// polls counts the polls that found it still running; err, once set, is why it failed.
+	polls int
+	err   error
 }
 
 // maxJobs bounds the jobs an observer follows at once, and maxJobRequest the request body a
@@ -53,12 +58,23 @@ func (o *Observer) jobLocation(a *Admitted) (string, *conformance.Response) {
 	return loc.Path, resp
 }
 
-// jobEnded is the job that the poll hr ended with resp (anything but another 202, or no
-// answer at all), forgotten as it ends; nil when hr polls no job. o.mu is held.
+// jobEnded is the job that the poll hr ended with resp, forgotten as it ends; nil when hr
+// polls no job or the job still runs. A job ends with anything but another 202 (no answer at
+// all included), or with a 202 that comes once --timeout has passed since the job was
+// accepted: a run fails a job that runs longer (stillRunning). A job nobody polls is never
+// judged: a client may start one and not wait for it, and the service is not at fault. o.mu
+// is held.
 func (o *Observer) jobEnded(hr *http.Request, resp *conformance.Response) *job {
 	j := o.jobs[hr.URL.Path]
-	if j == nil || resp != nil && resp.Status == http.StatusAccepted {
+	if j == nil {
 		return nil
+	}
+	if resp != nil && resp.Status == http.StatusAccepted {
+		j.polls++
+		if time.Since(j.at) <= o.s.cfg.Timeout {
+			return nil
+		}
+		j.err = stillRunning(o.s.cfg.Timeout, j.polls)
 	}
 	delete(o.jobs, hr.URL.Path)
 	return j
@@ -69,5 +85,5 @@ func (o *Observer) jobStarted(a *Admitted, path string, accepted *conformance.Re
 	if path == "" || len(o.jobs) >= maxJobs {
 		return
 	}
-	o.jobs[path] = &job{op: a.op, request: a.req, hr: a.hr, accepted: accepted, started: a.c.ID}
+	o.jobs[path] = &job{op: a.op, request: a.req, hr: a.hr, accepted: accepted, started: a.c.ID, at: time.Now()}
 }
