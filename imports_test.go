@@ -33,6 +33,7 @@ var allowed = map[string][]string{
 	"suggest":                {},
 	"console":                {"reports", "fixtures/derive", "fixtures", "providers/...", "signing", "specs"},
 	"proxy":                  {"conformance", "console", "coverage", "fixtures", "fixtures/derive", "providers/...", "recording", "reports", "runner", "signing", "specs", "suggest"},
+	"proxy/proxytest":        {"conformance", "console", "coverage", "fixtures", "fixtures/derive", "mock", "providers/...", "proxy", "recording", "reports", "runner", "signing", "specs", "suggest", "testtargets"},
 	"cmd/conformance":        {"*"},
 }
 

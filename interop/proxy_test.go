@@ -4,20 +4,18 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/conformance-suite/conformance/conformance"
-	"github.com/conformance-suite/conformance/console"
 	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/providers/alibabacloud"
 	"github.com/conformance-suite/conformance/providers/huaweicloud"
 	"github.com/conformance-suite/conformance/providers/zstack"
-	"github.com/conformance-suite/conformance/proxy"
+	"github.com/conformance-suite/conformance/proxy/proxytest"
 	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/runner"
 	"github.com/conformance-suite/conformance/testtargets"
@@ -26,49 +24,6 @@ import (
 // proxyTimeout bounds one exchange through the proxy, and one case of the runs compared with
 // it: long enough for the target's answers, short against the slow-response fault's 30 s.
 const proxyTimeout = time.Second
-
-// proxySession is `conformance proxy` on loopback in front of upstream: in reverse mode it
-// forwards there, in forward mode the clients name it themselves.
-type proxySession struct {
-	upstream string
-	proxy    *proxy.Proxy
-	obs      *runner.Observer
-	srv      *httptest.Server
-	console  *testtargets.Output
-	dir      string
-}
-
-// startProxy starts the proxy before upstream, knowing creds (for redaction only: it
-// verifies nothing), with the run's default settings.
-func startProxy(t *testing.T, upstream string, creds providers.Credentials) *proxySession {
-	t.Helper()
-	cfg := runner.DefaultConfig()
-	cfg.ReportDir, cfg.Credentials, cfg.Timeout = t.TempDir(), creds, proxyTimeout
-	obs, err := runner.NewObserver(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := &testtargets.Output{}
-	con := console.New(out, out, console.Lines, console.Terminal{Width: console.DefaultWidth})
-	p, err := proxy.New(proxy.Options{Observer: obs, Upstream: upstream, Timeout: proxyTimeout, Console: con})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &proxySession{upstream: upstream, proxy: p, obs: obs, srv: httptest.NewServer(p), console: out, dir: cfg.ReportDir}
-	t.Cleanup(s.srv.Close)
-	return s
-}
-
-// report waits for every judgement and writes the four reports.
-func (s *proxySession) report(t *testing.T) *reports.Report {
-	t.Helper()
-	s.proxy.Wait()
-	r, err := s.obs.Write()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
 
 // clientRoute is how the clients reach the service through the proxy.
 type clientRoute struct {
@@ -81,12 +36,12 @@ type clientRoute struct {
 var clientRoutes = []clientRoute{{"reverse", false}, {"forward", true}}
 
 // endpoint is the base URL the clients are given and the HTTP proxy they send through.
-func (s *proxySession) endpoint(r clientRoute) (string, *url.URL) {
+func endpoint(s *proxytest.Session, r clientRoute) (string, *url.URL) {
 	if !r.forward {
-		return s.srv.URL, nil
+		return s.Server.URL, nil
 	}
-	via, _ := url.Parse(s.srv.URL)
-	return s.upstream, via
+	via, _ := url.Parse(s.Server.URL)
+	return s.Upstream, via
 }
 
 // travels reports whether a call can go by route r: reverse mode gives the upstream the
@@ -111,9 +66,9 @@ type sdkOutcome struct {
 // every call of sdkCalls, the same signed with wrongSecret (a misconfigured client, which
 // the service refuses), and a ZStack login and two state changes (their jobs polled to the
 // end). It returns what each call got.
-func sendClientTraffic(t *testing.T, s *proxySession, route clientRoute, creds providers.Credentials) []sdkOutcome {
+func sendClientTraffic(t *testing.T, s *proxytest.Session, route clientRoute, creds providers.Credentials) []sdkOutcome {
 	t.Helper()
-	base, via := s.endpoint(route)
+	base, via := endpoint(s, route)
 	wrong := creds.WithDefaults(nil)
 	wrong[huaweicloud.SecretKey.Env], wrong[alibabacloud.KeySecret.Env] = wrongSecret, wrongSecret
 	var out []sdkOutcome
@@ -154,7 +109,7 @@ func TestOfficialClientsPassThroughTheProxy(t *testing.T) {
 	for _, route := range clientRoutes {
 		t.Run(route.name, func(t *testing.T) {
 			tg := startTarget(t, mock.Options{Credentials: creds, AsyncZStack: true}) // jobs, as a management node runs them
-			s := startProxy(t, tg.URL(), creds)
+			s := proxytest.Start(t, tg.URL(), creds, proxyTimeout, nil, nil)
 			c := &sdkClients{creds: creds}
 			for _, o := range sendClientTraffic(t, s, route, creds) {
 				switch {
@@ -170,7 +125,7 @@ func TestOfficialClientsPassThroughTheProxy(t *testing.T) {
 				}
 			}
 			sent := tg.take()
-			r := s.report(t)
+			r := s.Report(t)
 			if len(r.Cases) != len(sent) {
 				t.Errorf("the proxy judged %d exchanges, the target saw %d", len(r.Cases), len(sent))
 			}
@@ -192,7 +147,7 @@ func TestOfficialClientsPassThroughTheProxy(t *testing.T) {
 					t.Errorf("no exchange of %s was judged", op)
 				}
 			}
-			testtargets.NoSecretIn(t, s.console.String(), s.dir, append(sentSecrets(creds, sent), wrongSecret), 4, 10)
+			testtargets.NoSecretIn(t, s.Console.String(), s.Dir, append(sentSecrets(creds, sent), wrongSecret), 4, 10)
 		})
 	}
 }
@@ -240,9 +195,9 @@ func TestProxyReportsWhatTheRunReportsForEachFaultMode(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer srv.Close()
-			s := startProxy(t, srv.URL(), creds)
+			s := proxytest.Start(t, srv.URL(), creds, proxyTimeout, nil, nil)
 			sendClientTraffic(t, s, clientRoute{"forward", true}, creds)
-			proxied := failedChecks(s.report(t).Cases)
+			proxied := failedChecks(s.Report(t).Cases)
 			ran := runFailures(t, creds, f.Name)
 			for k, id := range proxied {
 				if k.check == conformance.CheckRequestConformance {

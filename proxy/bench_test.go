@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/proxy/proxytest"
 )
 
 // BenchmarkProxyOverhead sends one signed-shaped ZStack GET (a documented operation, so every
@@ -23,11 +24,11 @@ func BenchmarkProxyOverhead(b *testing.B) {
 		io.WriteString(w, body)
 	}))
 	defer upstream.Close()
-	s := startProxy(b, upstream.URL, providers.Defaults(), 10*time.Second, nil)
+	s := proxytest.Start(b, upstream.URL, providers.Defaults(), 10*time.Second, nil, nil)
 	path := "/zstack/v1/iam2/projects/2dce5dc485554d21a3796500c1db007a/actions"
 	payload := `{"changeIAM2ProjectState":{"stateEvent":"enable"}}`
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}}
-	for _, via := range []struct{ name, base string }{{"direct", upstream.URL}, {"proxy", s.srv.URL}} {
+	for _, via := range []struct{ name, base string }{{"direct", upstream.URL}, {"proxy", s.Server.URL}} {
 		b.Run(via.name, func(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
 			b.ResetTimer()
@@ -46,7 +47,7 @@ func BenchmarkProxyOverhead(b *testing.B) {
 			}
 			b.StopTimer()
 			if via.name == "proxy" {
-				s.proxy.Wait() // every exchange judged: the judging is part of the cost
+				s.Proxy.Wait() // every exchange judged: the judging is part of the cost
 			}
 			slices.Sort(lat)
 			b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/conformance-suite/conformance/conformance"
 	"github.com/conformance-suite/conformance/mock"
+	"github.com/conformance-suite/conformance/proxy/proxytest"
 	"github.com/conformance-suite/conformance/reports"
 )
 
@@ -34,9 +35,9 @@ func TestEachFaultModeFailsItsCheckThroughTheProxy(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer srv.Close()
-			s := startProxy(t, srv.URL(), creds, time.Second, nil)
-			drive(t, s.srv.URL, creds, "", nil)
-			r := s.report(t)
+			s := proxytest.Start(t, srv.URL(), creds, time.Second, nil, nil)
+			drive(t, s.Server.URL, creds, "", nil)
+			r := s.Report(t)
 			failed := map[string]bool{}
 			for _, c := range r.Cases {
 				for _, fl := range c.Failures {

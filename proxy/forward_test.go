@@ -11,6 +11,7 @@ import (
 	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/providers/huaweicloud"
+	"github.com/conformance-suite/conformance/proxy/proxytest"
 	"github.com/conformance-suite/conformance/reports"
 )
 
@@ -24,8 +25,8 @@ func TestForwardModeAndUnknownRoutes(t *testing.T) {
 	}
 	defer srv.Close()
 	d := providers.Defaults()
-	s := startProxy(t, "", d, 2*time.Second, nil)
-	proxyURL, _ := url.Parse(s.srv.URL)
+	s := proxytest.Start(t, "", d, 2*time.Second, nil, nil)
+	proxyURL, _ := url.Parse(s.Server.URL)
 	client := &http.Client{Transport: &http.Transport{Proxy: http.ProxyURL(proxyURL)}}
 	send := func(method, target, body string) *http.Response {
 		t.Helper()
@@ -51,7 +52,7 @@ func TestForwardModeAndUnknownRoutes(t *testing.T) {
 	if _, err := tunnel.Get("https://" + srv.Addr().String() + "/"); err == nil || !strings.Contains(err.Error(), "Not Implemented") {
 		t.Errorf("CONNECT: %v, want 501 Not Implemented", err)
 	}
-	r := s.report(t)
+	r := s.Report(t)
 	if len(r.Cases) != 2 {
 		t.Fatalf("%d cases, want 2: %+v", len(r.Cases), r.Cases)
 	}
@@ -63,7 +64,7 @@ func TestForwardModeAndUnknownRoutes(t *testing.T) {
 	if c.ID != "unrouted/observed-1" || c.State != reports.Failed || len(c.Failures) != 1 || c.Failures[0].Message != want {
 		t.Errorf("unknown route: %s %s %+v, want the failure %q", c.ID, c.State, c.Failures, want)
 	}
-	if !strings.Contains(s.console.String(), "FAIL  unrouted/observed-1") {
-		t.Errorf("no console line for the unknown route:\n%s", s.console.String())
+	if !strings.Contains(s.Console.String(), "FAIL  unrouted/observed-1") {
+		t.Errorf("no console line for the unknown route:\n%s", s.Console.String())
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conformance-suite/conformance/proxy/proxytest"
 	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/runner"
 	"github.com/conformance-suite/conformance/testtargets"
@@ -59,8 +60,8 @@ func TestHostileUpstreams(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			up := httptest.NewServer(h)
 			defer up.Close()
-			s := startProxy(t, up.URL, clientCredentials(), timeout, func(c *runner.Config) { c.MaxBody = 1 << 20 })
-			req, _ := http.NewRequest(http.MethodPut, s.srv.URL+"/v2/0f5181caba0024e72f89c0045e707b91/workspaces/enterprise-id", strings.NewReader(`{"enterprise_id":"x"}`))
+			s := proxytest.Start(t, up.URL, clientCredentials(), timeout, func(c *runner.Config) { c.MaxBody = 1 << 20 }, nil)
+			req, _ := http.NewRequest(http.MethodPut, s.Server.URL+"/v2/0f5181caba0024e72f89c0045e707b91/workspaces/enterprise-id", strings.NewReader(`{"enterprise_id":"x"}`))
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Accept-Encoding", "gzip")
 			req.Header.Set("X-Auth-Token", "a-client-token-0123456789")
@@ -76,7 +77,7 @@ func TestHostileUpstreams(t *testing.T) {
 			if took := time.Since(start); took > timeout+time.Second {
 				t.Errorf("the client waited %s, over the %s timeout", took, timeout)
 			}
-			r := s.report(t)
+			r := s.Report(t)
 			var after runtime.MemStats
 			runtime.ReadMemStats(&after)
 			if grew := int64(after.HeapInuse) - int64(before.HeapInuse); grew > 32<<20 {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conformance-suite/conformance/proxy/proxytest"
 	"github.com/conformance-suite/conformance/runner"
 )
 
@@ -14,9 +15,9 @@ import (
 func TestProxyRecordingReplays(t *testing.T) {
 	srv, creds := builtinUpstream(t)
 	dir := filepath.Join(t.TempDir(), "recorded")
-	s := startProxy(t, srv.URL(), creds, 5*time.Second, func(c *runner.Config) { c.RecordDir = dir })
-	drive(t, s.srv.URL, creds, "positive && !ChangeIAM2ProjectState", nil)
-	if r := s.report(t); r.Summary.Passed == 0 || r.Summary.Failed > 0 {
+	s := proxytest.Start(t, srv.URL(), creds, 5*time.Second, func(c *runner.Config) { c.RecordDir = dir }, nil)
+	drive(t, s.Server.URL, creds, "positive && !ChangeIAM2ProjectState", nil)
+	if r := s.Report(t); r.Summary.Passed == 0 || r.Summary.Failed > 0 {
 		t.Fatalf("through the proxy: %+v", r.Summary)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))

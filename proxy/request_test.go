@@ -11,6 +11,7 @@ import (
 	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/providers/huaweicloud"
+	"github.com/conformance-suite/conformance/proxy/proxytest"
 	"github.com/conformance-suite/conformance/reports"
 )
 
@@ -25,11 +26,11 @@ func TestRequestConformanceThroughTheProxy(t *testing.T) {
 	}
 	defer srv.Close()
 	creds := providers.Defaults()
-	s := startProxy(t, srv.URL(), creds, 5*time.Second, nil)
+	s := proxytest.Start(t, srv.URL(), creds, 5*time.Second, nil, nil)
 	path := "/v2/" + creds.Get(huaweicloud.ProjectID) + "/workspaces/enterprise-id"
 	send := func(body, contentType string) {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPut, s.srv.URL+path, strings.NewReader(body))
+		req, _ := http.NewRequest(http.MethodPut, s.Server.URL+path, strings.NewReader(body))
 		req.Header.Set("X-Auth-Token", creds.Get(huaweicloud.Token))
 		if contentType != "" {
 			req.Header.Set("Content-Type", contentType)
@@ -44,7 +45,7 @@ func TestRequestConformanceThroughTheProxy(t *testing.T) {
 	send(`{"enterprise_id":"conformance-enterprise-0002"}`, "application/json")
 	send(`{"enterprise_id":42}`, "application/json")
 	send(`{"enterprise_id":"conformance-enterprise-0003"}`, "")
-	r := s.report(t)
+	r := s.Report(t)
 	if len(r.Cases) != 3 {
 		t.Fatalf("%d cases, want 3: %+v", len(r.Cases), r.Cases)
 	}

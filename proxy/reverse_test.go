@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/conformance-suite/conformance/proxy/proxytest"
 	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/runner"
 )
@@ -13,8 +14,8 @@ import (
 // proxy to the reference target: every exchange the proxy judges passes, request included.
 func TestPositiveTrafficPassesThroughTheProxy(t *testing.T) {
 	srv, creds := builtinUpstream(t)
-	s := startProxy(t, srv.URL(), creds, 5*time.Second, nil)
-	verdicts := drive(t, s.srv.URL, creds, "positive", func(c *runner.Config) {
+	s := proxytest.Start(t, srv.URL(), creds, 5*time.Second, nil, nil)
+	verdicts := drive(t, s.Server.URL, creds, "positive", func(c *runner.Config) {
 		c.AllowJobHosts = []string{srv.Addr().String()} // the job's location names the upstream
 	})
 	for id, v := range verdicts {
@@ -22,7 +23,7 @@ func TestPositiveTrafficPassesThroughTheProxy(t *testing.T) {
 			t.Errorf("through the proxy the run itself failed %s: %+v", id, v.Result.Failures())
 		}
 	}
-	r := s.report(t)
+	r := s.Report(t)
 	if r.Summary.Passed == 0 {
 		t.Fatalf("the proxy judged nothing: %+v", r.Summary)
 	}
@@ -41,7 +42,7 @@ func TestPositiveTrafficPassesThroughTheProxy(t *testing.T) {
 			t.Errorf("no exchange of %s went through the proxy", op)
 		}
 	}
-	if !strings.Contains(s.console.String(), "PASS  InitializeTenant/observed-1") {
-		t.Errorf("no console line for the first InitializeTenant exchange:\n%s", s.console.String())
+	if !strings.Contains(s.Console.String(), "PASS  InitializeTenant/observed-1") {
+		t.Errorf("no console line for the first InitializeTenant exchange:\n%s", s.Console.String())
 	}
 }

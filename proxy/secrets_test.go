@@ -13,6 +13,7 @@ import (
 	"github.com/conformance-suite/conformance/mock"
 	"github.com/conformance-suite/conformance/providers/huaweicloud"
 	"github.com/conformance-suite/conformance/providers/zstack"
+	"github.com/conformance-suite/conformance/proxy/proxytest"
 	"github.com/conformance-suite/conformance/testtargets"
 )
 
@@ -74,18 +75,18 @@ func TestNoSecretReachesTheProxysOutput(t *testing.T) {
 		if token {
 			c[huaweicloud.Token.Env] = "a-client-token-0123456789"
 		}
-		s := startProxy(t, srv.URL(), creds, 2*time.Second, nil, rec)
-		drive(t, s.srv.URL, c, "", nil)
-		s.report(t)
+		s := proxytest.Start(t, srv.URL(), creds, 2*time.Second, nil, rec)
+		drive(t, s.Server.URL, c, "", nil)
+		s.Report(t)
 		for _, v := range c.Secrets() {
 			rec.secrets[v] = true
 		}
 		for _, v := range creds.Secrets() {
 			rec.secrets[v] = true
 		}
-		if !strings.Contains(s.console.String(), "LogInByAccount/observed-1") {
+		if !strings.Contains(s.Console.String(), "LogInByAccount/observed-1") {
 			t.Errorf("token=%v: the client's login did not go through the proxy", token)
 		}
-		testtargets.NoSecretIn(t, s.console.String(), s.dir, slices.Collect(maps.Keys(rec.secrets)), 4, 10)
+		testtargets.NoSecretIn(t, s.Console.String(), s.Dir, slices.Collect(maps.Keys(rec.secrets)), 4, 10)
 	}
 }

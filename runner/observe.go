@@ -148,23 +148,20 @@ func (a *Admitted) Judge(err error, d time.Duration) reports.Case {
 		rc = o.unroutedCase(c, a.miss, a.req, opts)
 	} else {
 		resp, err := o.read(a.hr, a.req, a.resp, err)
-		var steps []*conformance.Response // of a job: its 202, and a last one that came too late
-		if a.job != nil {
-			steps = append(steps, a.job.accepted)
-			if a.job.err != nil && resp != nil {
-				steps, resp, err = append(steps, resp), nil, a.job.err
+		x := &conformance.Exchange{Case: c, Op: a.op, Request: a.req, Observed: true, Response: resp, Duration: d, Vars: o.s.vars()}
+		shown := a.hr
+		if j := a.job; j != nil {
+			// The answer to the request that started the job, its 202 as a step, and the curl
+			// of that request.
+			x.Request, x.Steps, shown = j.request, []*conformance.Response{j.accepted}, j.hr
+			if j.err != nil && resp != nil { // still running when it should have ended: evidence
+				x.Steps, x.Response, err = append(x.Steps, resp), nil, j.err
 			}
 		}
-		x := &conformance.Exchange{Case: c, Op: a.op, Request: a.req, Observed: true, Response: resp, Err: err, Duration: d, Vars: o.s.vars()}
 		if err != nil {
 			x.Err = o.s.bounded(err)
 		}
-		shown, body := a.hr, a.req.Body
-		if a.job != nil {
-			x.Request, x.Steps = a.job.request, steps
-			shown, body = a.job.hr, a.job.request.Body // the curl of the request the job answers
-		}
-		x.Curl = o.s.redact.curl(shown, body)
+		x.Curl = o.s.redact.curl(shown, x.Request.Body)
 		pc := &conformance.Planned{Case: c, Op: a.op, Labels: []string{a.op.Provider, a.op.Service, a.op.ID, "observed"}, Options: opts}
 		res := conformance.Evaluate(x, opts)
 		o.s.record.add(pc, x) // before Trim, as a run records (proxy --record)
