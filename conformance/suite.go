@@ -54,6 +54,23 @@ type Verdict struct {
 	Retries int
 }
 
+// Light is the verdict as Suite reads it: its skip, its retries, the failures of its checks and
+// the curl of its exchange, without the exchange itself. A runner that reports each case as it
+// is judged keeps only this for the suite, so that the memory of the verdicts waiting for the
+// suite stays small however far the sending runs ahead of it.
+func (v Verdict) Light() Verdict {
+	l := Verdict{Planned: v.Planned, Skipped: v.Skipped, Reason: v.Reason, Throttled: v.Throttled, Retries: v.Retries}
+	if x := v.Exchange; x != nil {
+		l.Exchange = &Exchange{Case: x.Case, Op: x.Op, Curl: x.Curl}
+	}
+	for _, c := range v.Result.Checks {
+		if len(c.Failures) > 0 {
+			l.Result.Checks = append(l.Result.Checks, c)
+		}
+	}
+	return l
+}
+
 // Suite is the Ginkgo suite over a plan of cases. Judge returns a case's verdict, waiting
 // for its exchange to be sent and judged; Report, if set, receives every verdict as its spec
 // ends. Gate is the run's profile: a failure outside it is a warning, which does not fail the
@@ -103,7 +120,8 @@ func (s Suite) run(p *Planned) {
 	if v.Skipped {
 		ginkgo.Skip(v.Reason)
 	}
-	ginkgo.AddReportEntry("request", v.Exchange.Curl, ginkgo.ReportEntryVisibilityNever)
+	// No report entry carries the curl of a passing case: Ginkgo keeps every spec's report
+	// until the suite ends, and the runner's reports have it.
 	failures, warnings := v.Result.Split(s.Gate)
 	if len(warnings) > 0 {
 		ginkgo.AddReportEntry("warnings", Message(p, v.Exchange, warnings))

@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
+	"iter"
 	"slices"
 	"strings"
 )
@@ -54,11 +56,14 @@ type htmlPage struct {
 	Scores    []Score
 	Providers []string
 	Labels    []string
-	Cases     []htmlCase
-	CSP       string
-	Coverage  *htmlCoverage
-	Style     template.CSS
-	Script    template.JS
+	// Cases yields every case whole (Case.Whole) as the template reaches it, so that the
+	// page never holds every transcript at once; NCases is how many.
+	Cases    iter.Seq[htmlCase]
+	NCases   int
+	CSP      string
+	Coverage *htmlCoverage
+	Style    template.CSS
+	Script   template.JS
 }
 
 // htmlCase is a case with its check verdicts in matrix order.
@@ -96,16 +101,7 @@ func (r *Report) writeHTML(w io.Writer) error {
 		Style:    template.CSS(htmlStyle),
 		Script:   template.JS(htmlScript),
 	}
-	p.Cases = make([]htmlCase, 0, len(r.Cases))
-	for i := range r.Cases {
-		c := &r.Cases[i]
-		hc := htmlCase{Case: c}
-		for _, name := range p.Matrix.Checks {
-			if state, ok := c.Checks[name]; ok {
-				hc.CheckList = append(hc.CheckList, htmlCheck{name, state})
-			}
-		}
-		p.Cases = append(p.Cases, hc)
+	for _, c := range r.Cases {
 		if !slices.Contains(p.Providers, c.Provider) {
 			p.Providers = append(p.Providers, c.Provider)
 		}
@@ -117,7 +113,27 @@ func (r *Report) writeHTML(w io.Writer) error {
 	}
 	slices.Sort(p.Providers)
 	slices.Sort(p.Labels)
-	return htmlTemplate.Execute(w, p)
+	var evidenceErr error
+	p.NCases = len(r.Cases)
+	p.Cases = func(yield func(htmlCase) bool) {
+		for i := range r.Cases {
+			c, err := r.Cases[i].Whole()
+			if err != nil {
+				evidenceErr = err
+				return
+			}
+			hc := htmlCase{Case: &c}
+			for _, name := range p.Matrix.Checks {
+				if state, ok := c.Checks[name]; ok {
+					hc.CheckList = append(hc.CheckList, htmlCheck{name, state})
+				}
+			}
+			if !yield(hc) {
+				return
+			}
+		}
+	}
+	return errors.Join(htmlTemplate.Execute(w, p), evidenceErr)
 }
 
 // htmlCounts renders one matrix cell from numbers alone, so building HTML here is safe.

@@ -131,7 +131,11 @@ type junitCases struct {
 
 func (cs junitCases) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 	for _, i := range cs.of {
-		if err := e.EncodeElement(junitCaseOf(cs.r.Cases[i]), start); err != nil {
+		c, err := cs.r.Cases[i].Whole()
+		if err != nil {
+			return err
+		}
+		if err := e.EncodeElement(junitCaseOf(c), start); err != nil {
 			return err
 		}
 	}

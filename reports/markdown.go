@@ -85,7 +85,7 @@ func (r *Report) markdownWarnings(b *strings.Builder) {
 		}
 		var one strings.Builder
 		fmt.Fprintf(&one, "#### ⚠️ %s %s\n\n%s", mdCode(c.Service+"."+c.Operation), mdText(c.Name), fence(strings.Join(msgs, "\n"), "text"))
-		if r := c.Reproduce(); r != "" {
+		if r := c.reproduceWhole(); r != "" {
 			one.WriteString("\nReproduce:\n\n" + fence(r, "sh"))
 		}
 		one.WriteString("\n")
@@ -250,7 +250,7 @@ func (r *Report) markdownFailures(b *strings.Builder) {
 				msgs = append(msgs, f.Message)
 			}
 			one.WriteString(fence(strings.Join(msgs, "\n"), "text"))
-			if r := c.Reproduce(); r != "" {
+			if r := c.reproduceWhole(); r != "" {
 				one.WriteString("\nReproduce:\n\n" + fence(r, "sh"))
 			}
 			one.WriteString("\n")

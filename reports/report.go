@@ -131,6 +131,9 @@ type Case struct {
 	Replay string `json:"replay,omitempty"`
 	// Exchange is the evidence: the request sent and the answer, redacted and truncated.
 	Exchange *Exchange `json:"exchange,omitempty"`
+	// kept is where a run keeps Curl and Exchange until the reports are written (Evidence):
+	// Whole reads them back.
+	kept kept
 }
 
 // Failure is one broken contract point.
@@ -201,7 +204,7 @@ func (r *Report) SkipReasons() ([]string, map[string]int) {
 
 // WriteJSON writes dir/report.json.
 func (r *Report) WriteJSON(dir string) error {
-	return writeStream(dir, "report.json", r.writeJSON)
+	return WriteStream(dir, "report.json", r.writeJSON)
 }
 
 // writeJSON writes the report as json.MarshalIndent lays it out, one case at a time: the
@@ -230,7 +233,11 @@ func (r *Report) writeJSON(w io.Writer) error {
 			buf.WriteByte(',')
 		}
 		buf.WriteString("\n    ")
-		if err := enc.Encode(canonicalCase(cases[i])); err != nil {
+		c, err := cases[i].Whole()
+		if err != nil {
+			return err
+		}
+		if err := enc.Encode(canonicalCase(c)); err != nil {
 			return err
 		}
 		buf.Truncate(buf.Len() - 1) // Encode's newline
@@ -309,4 +316,13 @@ func (c Case) Reproduce() string {
 		return c.Replay
 	}
 	return c.Replay + "\n# the request as sent, secrets redacted:\n" + c.Curl
+}
+
+// reproduceWhole is Reproduce of the whole case (Whole), for the writers that show it for a
+// few cases only; the curl is left out if its evidence cannot be read back.
+func (c Case) reproduceWhole() string {
+	if w, err := c.Whole(); err == nil {
+		c = w
+	}
+	return c.Reproduce()
 }

@@ -18,9 +18,9 @@ func WriteAll(dir string, r *Report) error {
 	if err := r.WriteJSON(dir); err != nil {
 		errs = append(errs, err)
 	}
-	errs = append(errs, writeStream(dir, "junit.xml", r.writeJUnit))
+	errs = append(errs, WriteStream(dir, "junit.xml", r.writeJUnit))
 	errs = append(errs, WriteFile(dir, "summary.md", r.Markdown()))
-	errs = append(errs, writeStream(dir, "report.html", r.writeHTML))
+	errs = append(errs, WriteStream(dir, "report.html", r.writeHTML))
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("writing the report to %s: %w", dir, err)
 	}
@@ -55,15 +55,15 @@ func PrepareDir(dir string) error {
 // file in dir that is then renamed over the name, which replaces a symlink planted there
 // instead of writing to where it points, and leaves no half-written report behind.
 func WriteFile(dir, name string, data []byte) error {
-	return writeStream(dir, name, func(w io.Writer) error {
+	return WriteStream(dir, name, func(w io.Writer) error {
 		_, err := w.Write(data)
 		return err
 	})
 }
 
-// writeStream writes dir/name as WriteFile does, from what write sends to w (buffered): a
+// WriteStream writes dir/name as WriteFile does, from what write sends to w (buffered): a
 // large report goes to its file as it is rendered, never whole into memory first.
-func writeStream(dir, name string, write func(w io.Writer) error) error {
+func WriteStream(dir, name string, write func(w io.Writer) error) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/conformance-suite/conformance/conformance"
 	"github.com/conformance-suite/conformance/reports"
 )
 
@@ -46,22 +45,12 @@ func (p *Plan) showOn(con Console) Console {
 	command := cmp.Or(cfg.Command, "conformance run")
 	con.Begin(fmt.Sprintf("%s: %d cases (seed %d, profile %s)\ntarget: %s", command, len(p.Cases), cfg.Seed, cfg.Profile, red.text(p.Target)), len(p.Cases))
 	order := p.positions()
-	show := func(pc *conformance.Planned, v conformance.Verdict, ran bool) {
-		c := caseReport(pc, v, ran, &cfg, red)
-		c.Order = order[c.ID]
-		con.Case(c)
-	}
 	for _, pc := range p.Cases {
 		if pc.Skip != "" {
-			show(pc, conformance.Verdict{}, false)
+			con.Case(p.session.caseOf(pc, order[pc.Case.ID]))
 		}
 	}
-	p.finished = func(v conformance.Verdict) {
-		if v.Skipped && v.Reason == NotRunInterrupted {
-			return
-		}
-		show(v.Planned, v, true)
-	}
+	p.finished = con.Case
 	return con
 }
 

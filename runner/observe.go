@@ -76,6 +76,7 @@ func NewObserver(cfg Config) (*Observer, error) {
 			}
 		}
 	}
+	s.openEvidence()
 	o := &Observer{s: s, started: time.Now(), target: cfg.Description, targets: map[string]string{}, seen: map[string]int{}, jobs: map[string]*job{}}
 	for svc, u := range s.base {
 		o.targets[svc] = s.redact.URL(u.String())
@@ -220,12 +221,16 @@ func (o *Observer) begin(req conformance.Request, resp *conformance.Response, ju
 	return a
 }
 
-// finish puts a judged case into its slot.
+// finish puts a judged case into its slot, its evidence kept on disk (a session of a
+// long-lived proxy keeps its verdicts in memory, not its transcripts); the caller's rc keeps
+// its own.
 func (o *Observer) finish(slot int, rc *reports.Case) {
 	rc.Order = slot + 1
+	c := *rc
+	o.s.evidence.Keep(&c)
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.cases[slot] = *rc
+	o.cases[slot] = c
 }
 
 // read applies a run's limits to an observed exchange: a request body over MaxBody fails the
@@ -343,6 +348,10 @@ func (o *Observer) Write() (*reports.Report, error) {
 	}
 	return r, nil
 }
+
+// Close ends the session: the evidence of its cases, kept on disk until the reports are
+// written, is removed. Write no report after it.
+func (o *Observer) Close() error { return o.s.evidence.Close() }
 
 // Skip records an observed exchange that was not judged, and why (the client went away before
 // the answer was complete; the proxy could not keep its bodies): a skipped case, redacted as

@@ -1,15 +1,14 @@
 package runner
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
@@ -45,9 +44,9 @@ type Plan struct {
 	// keeps the order of one run.
 	order []string
 	shard *reports.Shard
-	// finished, when set, hears each verdict as soon as it is judged, in the order cases
-	// finish (the console's live lines, see console.go).
-	finished func(conformance.Verdict)
+	// finished, when set, hears each case's report as soon as it is judged, in the order
+	// cases finish (the console's live lines, see console.go).
+	finished func(reports.Case)
 }
 
 // Verdict waits for a case's verdict: its exchange sent and judged by the background sender.
@@ -57,7 +56,7 @@ func (p *Plan) Verdict(c *conformance.Planned) conformance.Verdict { return p.se
 // cfg.Parallel at a time, in the background, until ctx is done.
 func (p *Plan) Start(ctx context.Context) {
 	p.record()
-	p.session.Start(ctx, p.Cases, p.finished)
+	p.session.Start(ctx, p.Cases, p.positions(), p.finished)
 }
 
 // NewPlan loads specs and fixtures, resolves targets and credentials, and selects the cases.
@@ -275,48 +274,17 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 		return 2, UsageError{fmt.Errorf("no case to run: shard %s holds none of the %d selected cases", cfg.Shard, len(plan.order))}
 	}
 	if !plan.runnable() {
-		report := plan.report(nil, started)
+		report := plan.report(started)
 		_ = reports.WriteAll(cfg.ReportDir, report)
 		return 2, UsageError{fmt.Errorf("no case can run, all %d are skipped: %s", len(plan.Cases), skipReasons(report))}
 	}
 	con := plan.showOn(cfg.Console)
-	// Ginkgo watches SIGINT and SIGTERM too and may end the suite before the caller's
-	// handler has cancelled ctx: either one stops the sending.
-	ctx, stop := context.WithCancel(ctx)
-	defer stop()
-	plan.Start(ctx)
-
-	var mu sync.Mutex
-	verdicts := map[string]conformance.Verdict{}
-	ended := false // a spec Ginkgo abandoned on interruption may report after the suite
-	suite := conformance.Suite{
-		Cases: plan.Cases,
-		Gate:  cfg.Profile,
-		Judge: plan.Verdict,
-		Report: func(v conformance.Verdict) {
-			mu.Lock()
-			defer mu.Unlock()
-			if ended {
-				return
-			}
-			verdicts[v.Planned.Case.ID] = v
-		},
-	}
-	interrupted, err := runGinkgo(ctx, suite, cfg.ReportDir, plan.session.redact)
-	if interrupted {
-		stop()
-	}
-	plan.session.wait()
-	mu.Lock()
-	ended = true
-	mu.Unlock()
+	defer plan.session.evidence.Close() // once every report is written and the summary shown
+	report, err := plan.execute(ctx, started)
 	if err != nil {
 		return 2, err
 	}
-	restored := plan.Finish()
-	report := plan.report(verdicts, started)
-	report.Restored = restored
-	report.Interrupted = ctx.Err() != nil
+	restored := report.Restored
 	for _, r := range restored {
 		if r.Error != "" {
 			con.Note(fmt.Sprintf("NOT RESTORED %s: %s: %s", r.Operation, r.What, r.Error))
@@ -359,6 +327,35 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 // or 143 (SIGTERM), as shells report a process killed by the signal.
 const ExitInterrupted = 130
 
+// execute sends every runnable case and has the Ginkgo suite judge it, restores what the run
+// changed on a remote target, and returns the report of the verdicts: everything of a run
+// but the comparison with a baseline and the writing. Once ctx is done nothing more is sent
+// and the report is marked interrupted.
+func (p *Plan) execute(ctx context.Context, started time.Time) (*reports.Report, error) {
+	// Ginkgo watches SIGINT and SIGTERM too and may end the suite before the caller's
+	// handler has cancelled ctx: either one stops the sending.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	// The report is made of each case's as it is judged: the suite is the verdicts' one
+	// reader.
+	p.session.suiteReads = true
+	p.Start(ctx)
+	suite := conformance.Suite{Cases: p.Cases, Gate: p.session.cfg.Profile, Judge: p.Verdict}
+	interrupted, err := runGinkgo(ctx, suite, p.session.cfg.ReportDir, p.session.redact)
+	if interrupted {
+		stop()
+	}
+	p.session.wait()
+	if err != nil {
+		return nil, err
+	}
+	restored := p.Finish()
+	report := p.report(started)
+	report.Restored = restored
+	report.Interrupted = ctx.Err() != nil
+	return report, nil
+}
+
 // positions numbers the selected cases from 1 in the order of the whole plan (Case.Order).
 func (p *Plan) positions() map[string]int {
 	order := make(map[string]int, len(p.order))
@@ -389,8 +386,6 @@ func skipReasons(r *reports.Report) string {
 // ginkgo-output.txt in the report directory, redacted like every other output (a target can
 // echo a credential into a failure message); the live lines and the summary are the runner's.
 func runGinkgo(ctx context.Context, suite conformance.Suite, dir string, red *redactor) (interrupted bool, err error) {
-	var log bytes.Buffer
-	formatter.ColorableStdOut = &log
 	suite.Define()
 	ginkgo.ReportAfterSuite("interruption", func(r ginkgo.Report) {
 		for _, why := range r.SpecialSuiteFailureReasons { // "Interrupted by User", "Suite Timeout Elapsed"
@@ -406,8 +401,15 @@ func runGinkgo(ctx context.Context, suite conformance.Suite, dir string, red *re
 	}
 	reporterConfig.NoColor = true
 	reporterConfig.Succinct = true
-	ginkgo.RunSpecs(failer{}, "conformance", suiteConfig, reporterConfig)
-	if err := reports.WriteFile(dir, "ginkgo-output.txt", []byte(red.text(log.String()))); err != nil {
+	// The log goes to its file as Ginkgo writes it, redacted line by line: a run of many
+	// failures never holds it in memory.
+	err = reports.WriteStream(dir, "ginkgo-output.txt", func(w io.Writer) error {
+		log := red.Writer(w)
+		formatter.ColorableStdOut = log
+		ginkgo.RunSpecs(failer{}, "conformance", suiteConfig, reporterConfig)
+		return log.Close()
+	})
+	if err != nil {
 		return interrupted, UsageError{fmt.Errorf("--report-dir: %w", err)}
 	}
 	return interrupted, nil
@@ -423,23 +425,15 @@ type failer struct{}
 
 func (failer) Fail() {}
 
-// report builds the result model from the verdicts, in plan order.
-func (p *Plan) report(verdicts map[string]conformance.Verdict, started time.Time) *reports.Report {
+// report builds the result model from the cases' reports, in plan order.
+func (p *Plan) report(started time.Time) *reports.Report {
 	r := p.session.newReport(p.Target, p.Targets, started)
 	r.Shard = p.shard
 	order := p.positions()
 	r.Cases = make([]reports.Case, 0, len(p.Cases))
-	for _, pc := range p.Cases {
-		v, ran := verdicts[pc.Case.ID]
-		if !ran {
-			v, ran = p.session.finished(pc)
-		}
-		c := caseReport(pc, v, ran, &p.session.cfg, p.session.redact)
-		c.Order = order[c.ID]
-		r.Cases = append(r.Cases, c)
-	}
 	ops := make([]*specs.Operation, len(p.Cases))
 	for i, pc := range p.Cases {
+		r.Cases = append(r.Cases, p.session.caseOf(pc, order[pc.Case.ID]))
 		ops[i] = pc.Op
 	}
 	p.session.closeReport(r, ops)

@@ -11,13 +11,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/conformance-suite/conformance/conformance"
 	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/reports"
 )
@@ -222,11 +223,15 @@ type scalePhases struct {
 // BenchmarkScale measures how the cost of a run grows with the operations of one provider:
 // for 10, 100 and 1,000 synthetic operations (writeScale) against a loopback stub, each in a
 // process of its own (so that its peak RSS is its own), the spec load, the planning (derived
-// cases included), the run and the report writing, with the cost per operation, and checks
-// the growth: every phase at most 120× from 10 to 1,000 operations. make bench-scale runs it.
+// cases included), the run (through the Ginkgo suite, as conformance run sends and judges its
+// cases) and the report writing, with the cost per operation, and checks the growth: every
+// phase at most 120× from 10 to 1,000 operations. make bench-scale runs it. The child runs
+// without the command's soft memory limit, so its peak RSS is what the run keeps live plus
+// the garbage collector's headroom (GOGC).
 func BenchmarkScale(b *testing.B) {
 	// To profile one size: CONFORMANCE_SCALE_WRITE=dir:ops writes its files, and
-	// CONFORMANCE_SCALE_CHILD=dir CONFORMANCE_SCALE_TARGET=url runs it in this process.
+	// CONFORMANCE_SCALE_CHILD=dir CONFORMANCE_SCALE_TARGET=url runs it in this process;
+	// CONFORMANCE_SCALE_HEAP=file writes the heap profile the run leaves.
 	if w := os.Getenv("CONFORMANCE_SCALE_WRITE"); w != "" {
 		dir, n, _ := strings.Cut(w, ":")
 		ops, _ := strconv.Atoi(n)
@@ -325,39 +330,39 @@ func scaleChild(b *testing.B, dir, target string) {
 	cfg := DefaultConfig()
 	cfg.Target, cfg.SpecsDir, cfg.FixturesDir, cfg.ReportDir = target, specsDir, fixturesDir, filepath.Join(dir, "report")
 	cfg.Credentials = providers.Defaults()
+	if err := cfg.prepareDirs(); err != nil {
+		b.Fatal(err)
+	}
 	start = time.Now()
 	plan, err := NewPlan(cfg)
 	if err != nil {
 		b.Fatal(err)
 	}
 	p.Plan = max(time.Since(start)-again, 0)
+	// The run is what conformance run does between planning and writing: every case sent
+	// and judged through the Ginkgo suite, the report built.
 	started := time.Now()
-	plan.Start(context.Background())
-	verdicts := map[string]conformance.Verdict{}
-	for _, c := range plan.Cases {
-		if c.Skip == "" {
-			v := plan.Verdict(c)
-			verdicts[c.Case.ID] = v
-			p.Cases++
-			if v.Result.Failed() {
-				p.Failed++
-			} else {
-				p.Passed++
-			}
-		}
+	report, err := plan.execute(context.Background(), started)
+	if err != nil {
+		b.Fatal(err)
 	}
 	p.Run = time.Since(started)
 	p.RunHWM = vmHWM()
+	if f := os.Getenv("CONFORMANCE_SCALE_HEAP"); f != "" { // to profile the heap the run left
+		runtime.GC()
+		if out, err := os.Create(f); err == nil {
+			_ = pprof.WriteHeapProfile(out)
+			out.Close()
+		}
+	}
+	p.Cases, p.Passed, p.Failed = len(plan.Cases), report.Summary.Passed, report.Summary.Failed
 	ops := map[string]bool{}
 	for _, c := range plan.Cases {
 		ops[c.Op.ID] = true
 	}
 	p.Ops = len(ops)
 	start = time.Now()
-	if err := reports.PrepareDir(cfg.ReportDir); err != nil {
-		b.Fatal(err)
-	}
-	if err := reports.WriteAll(cfg.ReportDir, plan.report(verdicts, started)); err != nil {
+	if err := reports.WriteAll(cfg.ReportDir, report); err != nil {
 		b.Fatal(err)
 	}
 	p.Report = time.Since(start)

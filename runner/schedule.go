@@ -8,6 +8,7 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/conformance-suite/conformance/conformance"
+	"github.com/conformance-suite/conformance/reports"
 )
 
 // evidenceLimit is how much of each body a judged exchange keeps for the reports: a few KiB
@@ -18,16 +19,24 @@ const evidenceLimit = 4 << 10
 type future struct {
 	done chan struct{}
 	v    conformance.Verdict
-	// finished, when set, hears the verdict once done is closed (the console's live line).
-	finished func(conformance.Verdict)
+	// c is the case's report: redacted, its evidence kept on disk (session.evidence).
+	c reports.Case
 }
 
-// close publishes the verdict: to Verdict's waiters, then to finished.
-func (f *future) close() {
-	close(f.done)
-	if f.finished != nil {
-		f.finished(f.v)
+// publish makes the verdict the case's report, shows it to finished (the console's live line,
+// which shows the curl) while it still holds its evidence, keeps the evidence on disk, and
+// then hands the verdict to Verdict's waiters.
+func (s *session) publish(f *future, order int, finished func(reports.Case)) {
+	f.c = caseReport(f.v.Planned, f.v, true, &s.cfg, s.redact)
+	f.c.Order = order
+	if finished != nil && !(f.v.Skipped && f.v.Reason == NotRunInterrupted) {
+		finished(f.c)
 	}
+	s.evidence.Keep(&f.c)
+	if s.suiteReads {
+		f.v = f.v.Light()
+	}
+	close(f.done)
 }
 
 // serviceInFlight bounds the requests in flight to one service. A run against a real cloud is
@@ -45,6 +54,9 @@ type scheduler struct {
 	*session
 	slots *semaphore.Weighted
 	pace  pacer
+	// order and finished are Start's.
+	order    map[string]int
+	finished func(reports.Case)
 }
 
 // Start sends every runnable case in the background and judges each answer as it arrives.
@@ -57,9 +69,9 @@ type scheduler struct {
 // product behind its own endpoint, so the sequences of different services run side by side).
 // Ginkgo runs its specs serially and only waits for verdicts (Verdict): it never sends. Once
 // ctx is done no case is sent any more: the rest are reported as not run, the requests in
-// flight end within --timeout. finished, when not nil, hears each verdict as soon as it is
-// judged, from the goroutine that judged it.
-func (s *session) Start(ctx context.Context, cases []*conformance.Planned, finished func(conformance.Verdict)) {
+// flight end within --timeout. finished, when not nil, hears each case's report as soon as it
+// is judged, from the goroutine that judged it; order numbers the reports (Case.Order).
+func (s *session) Start(ctx context.Context, cases []*conformance.Planned, order map[string]int, finished func(reports.Case)) {
 	type lane struct {
 		independent []*conformance.Planned   // in plan order
 		sequences   [][]*conformance.Planned // in plan order, each sorted by step below
@@ -71,7 +83,7 @@ func (s *session) Start(ctx context.Context, cases []*conformance.Planned, finis
 		if p.Skip != "" {
 			continue
 		}
-		s.results[p.Case.ID] = &future{done: make(chan struct{}), finished: finished}
+		s.results[p.Case.ID] = &future{done: make(chan struct{})}
 		l := lanes[p.Op.Service]
 		if l == nil {
 			l = &lane{}
@@ -91,7 +103,8 @@ func (s *session) Start(ctx context.Context, cases []*conformance.Planned, finis
 		}
 		l.sequences[i] = append(l.sequences[i], p)
 	}
-	sch := &scheduler{session: s, slots: semaphore.NewWeighted(int64(s.cfg.Parallel))}
+	s.openEvidence()
+	sch := &scheduler{session: s, slots: semaphore.NewWeighted(int64(s.cfg.Parallel)), order: order, finished: finished}
 	s.sent = make(chan struct{})
 	go func() {
 		defer close(s.sent)
@@ -130,26 +143,27 @@ func (s *session) Start(ctx context.Context, cases []*conformance.Planned, finis
 // was throttled gets no verdict of its own: it is reported as throttled, with its last answer.
 func (s *scheduler) complete(ctx context.Context, p *conformance.Planned) {
 	f := s.results[p.Case.ID]
-	defer f.close()
+	f.v = s.judge(ctx, p)
+	s.publish(f, s.order[p.Case.ID], s.finished)
+}
+
+func (s *scheduler) judge(ctx context.Context, p *conformance.Planned) conformance.Verdict {
 	if ctx.Err() != nil {
-		f.v = conformance.Verdict{Planned: p, Skipped: true, Reason: NotRunInterrupted}
-		return
+		return conformance.Verdict{Planned: p, Skipped: true, Reason: NotRunInterrupted}
 	}
 	x, retries, throttled := s.sendThrottled(ctx, p)
 	if ctx.Err() != nil { // aborted in flight: its answer, if any, is not evidence
-		f.v = conformance.Verdict{Planned: p, Skipped: true, Reason: NotRunInterrupted}
-		return
+		return conformance.Verdict{Planned: p, Skipped: true, Reason: NotRunInterrupted}
 	}
 	if throttled != "" {
 		x.Trim(evidenceLimit)
-		f.v = conformance.Verdict{Planned: p, Exchange: x, Skipped: true, Throttled: true, Reason: throttled, Retries: retries}
-		return
+		return conformance.Verdict{Planned: p, Exchange: x, Skipped: true, Throttled: true, Reason: throttled, Retries: retries}
 	}
 	res := conformance.Evaluate(x, p.Options)
 	s.coverage.Observe(x) // before Trim: coverage reads whole bodies, and so does recording
 	s.record.add(p, x)
 	x.Trim(evidenceLimit)
-	f.v = conformance.Verdict{Planned: p, Exchange: x, Result: res, Retries: retries}
+	return conformance.Verdict{Planned: p, Exchange: x, Result: res, Retries: retries}
 }
 
 // wait returns once every case Start took is sent and judged, or given up: nothing of the
@@ -179,17 +193,18 @@ func (s *session) Verdict(p *conformance.Planned) conformance.Verdict {
 	return f.v
 }
 
-// finished returns a case's verdict if it is complete, without waiting: an interrupted suite
-// stops reporting, but the cases judged before the signal are still evidence.
-func (s *session) finished(p *conformance.Planned) (conformance.Verdict, bool) {
+// caseOf is the report of a planned case: its verdict's once judged, a skip at plan time, or
+// not run when the run was interrupted before it was judged.
+func (s *session) caseOf(p *conformance.Planned, order int) reports.Case {
 	f, ok := s.results[p.Case.ID]
-	if !ok {
-		return conformance.Verdict{}, false
+	if ok {
+		select {
+		case <-f.done:
+			return f.c
+		default:
+		}
 	}
-	select {
-	case <-f.done:
-		return f.v, true
-	default:
-		return conformance.Verdict{}, false
-	}
+	c := caseReport(p, conformance.Verdict{}, false, &s.cfg, s.redact)
+	c.Order = order
+	return c
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/conformance-suite/conformance/fixtures"
 	"github.com/conformance-suite/conformance/providers"
 	"github.com/conformance-suite/conformance/recording"
+	"github.com/conformance-suite/conformance/reports"
 	"github.com/conformance-suite/conformance/specs"
 )
 
@@ -52,6 +53,14 @@ type session struct {
 	// placeholders are the placeholder values of this run, read once from the credentials:
 	// every request and every exchange shares the map, which nobody writes.
 	placeholders map[string]string
+
+	// evidence keeps the transcripts and curls of the judged cases on disk until the reports
+	// are written (reports.Evidence); nil keeps them in memory.
+	evidence *reports.Evidence
+	// suiteReads is set by a run, whose one reader of the verdicts is the Ginkgo suite: each
+	// verdict keeps only what the suite reads of it (conformance.Verdict.Light) once its case
+	// is reported.
+	suiteReads bool
 
 	mu      sync.Mutex
 	results map[string]*future // case ID → its verdict, see schedule.go
@@ -386,4 +395,13 @@ func jsonEscaped(vars map[string]string) map[string]string {
 		out[k] = string(b[1 : len(b)-1])
 	}
 	return out
+}
+
+// openEvidence opens the session's evidence file in the report directory, which prepareDirs
+// found writable; should it fail all the same, the cases keep their evidence in memory, which
+// costs memory, not a report.
+func (s *session) openEvidence() {
+	if s.cfg.ReportDir != "" && s.evidence == nil {
+		s.evidence, _ = reports.NewEvidence(s.cfg.ReportDir)
+	}
 }

@@ -3,7 +3,9 @@
 //
 // Each document is loaded twice, on purpose: kin-openapi gives the fast validators used at run
 // time (a few microseconds per response), libopenapi the high-fidelity document model with line
-// numbers that error messages, discrepancy listings and breaking-change diffs need.
+// numbers that error messages, discrepancy listings and breaking-change diffs need. Only
+// kin-openapi's is kept once a document is loaded: libopenapi's, with its YAML nodes and
+// index, is most of a large document's memory and nothing reads it after loading.
 package specs
 
 import (
@@ -38,7 +40,6 @@ type Spec struct {
 	Service  string // info.x-service, e.g. "huaweicloud-workspace"; also the --target-<service> flag suffix
 	Raw      []byte
 	Doc      *openapi3.T
-	Model    *libopenapi.DocumentModel[v3high.Document]
 	// Envelope is the provider's error envelope (info.x-error-envelope.schema), which every
 	// non-2xx answer must carry, documented status or not.
 	Envelope *openapi3.Schema
@@ -54,7 +55,13 @@ type Spec struct {
 	SeedTitles map[string]string
 
 	discrepancies []Discrepancy // every x-doc-discrepancy, in line order
+	// idPositions is where each operationId is written, which only libopenapi's model knows:
+	// the error of an operationId that two documents share points at both.
+	idPositions map[string]position
 }
+
+// position is a line and column in a document, 1-based.
+type position struct{ line, column int }
 
 // Set is every loaded document and the index of their operations.
 type Set struct {
@@ -166,7 +173,7 @@ func Parse(file string, raw []byte) (*Spec, error) {
 	if kin.err != nil {
 		return nil, &Error{File: file, Err: kin.err}
 	}
-	sp := &Spec{File: file, Raw: raw, Doc: doc, Model: model}
+	sp := &Spec{File: file, Raw: raw, Doc: doc, idPositions: operationIDPositions(model)}
 	if doc.Info != nil {
 		sp.Provider, _ = doc.Info.Extensions["x-provider"].(string)
 		sp.Service, _ = doc.Info.Extensions["x-service"].(string)
@@ -235,19 +242,24 @@ func unwrapAll(err error) []error {
 
 // operationIDPosition is where op's operationId is written, 0, 0 when unknown.
 func (sp *Spec) operationIDPosition(op *Operation) (line, column int) {
-	if op.Route == nil || sp.Model == nil || sp.Model.Model.Paths == nil {
-		return 0, 0
+	p := sp.idPositions[op.ID]
+	return p.line, p.column
+}
+
+// operationIDPositions is where every operationId of a model is written.
+func operationIDPositions(model *libopenapi.DocumentModel[v3high.Document]) map[string]position {
+	out := map[string]position{}
+	if model.Model.Paths == nil {
+		return out
 	}
-	item, ok := sp.Model.Model.Paths.PathItems.Get(op.Route.Path)
-	if !ok {
-		return 0, 0
+	for _, item := range model.Model.Paths.PathItems.FromOldest() {
+		for _, op := range item.GetOperations().FromOldest() {
+			if low := op.GoLow(); low != nil && low.OperationId.ValueNode != nil {
+				out[op.OperationId] = position{low.OperationId.ValueNode.Line, low.OperationId.ValueNode.Column}
+			}
+		}
 	}
-	hop, ok := item.GetOperations().Get(strings.ToLower(op.Method))
-	if !ok || hop.GoLow() == nil || hop.GoLow().OperationId.ValueNode == nil {
-		return 0, 0
-	}
-	n := hop.GoLow().OperationId.ValueNode
-	return n.Line, n.Column
+	return out
 }
 
 // resolveEnvelope finds the schema named by info.x-error-envelope.schema ("#/components/schemas/X").

@@ -54,6 +54,7 @@ func checkCmd(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 2
 	}
+	defer obs.Close()
 	term := console.Detect(stdout, os.Getenv)
 	term.Live = false // entries stream in: there is no total to count to
 	con := console.New(stdout, stderr, cfg.Output, term)

@@ -97,6 +97,7 @@ func runProxy(ctx context.Context, args []string, lookup func(string) (string, b
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 2
 	}
+	defer obs.Close()
 	term := console.Detect(stdout, func(k string) string { v, _ := lookup(k); return v })
 	term.Live = false // a proxy has no total to count to
 	con := console.New(stdout, stderr, cfg.Output, term)

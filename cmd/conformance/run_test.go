@@ -122,6 +122,22 @@ func TestDefaultRunPassesEveryCase(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, r.stdout)
 		}
 	}
+	// The run kept the evidence on disk while it ran (reports.Evidence): every case has it in
+	// report.json, and the directory holds the reports alone.
+	for _, c := range r.report.Cases {
+		if c.Exchange == nil || c.Exchange.Response == nil || c.Curl == "" {
+			t.Errorf("case %s has no transcript or curl in report.json", c.ID)
+		}
+	}
+	entries, err := os.ReadDir(r.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !slices.Contains([]string{"report.json", "junit.xml", "summary.md", "report.html", "ginkgo-output.txt"}, e.Name()) {
+			t.Errorf("the report directory holds %s", e.Name())
+		}
+	}
 }
 
 func TestExternalReferenceTargetPassesEveryCase(t *testing.T) {

@@ -45,6 +45,7 @@ func Start(t testing.TB, upstream string, creds providers.Credentials, timeout t
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { obs.Close() })
 	out := &testtargets.Output{}
 	p, err := proxy.New(proxy.Options{Observer: obs, Upstream: upstream, Timeout: timeout, Transport: transport,
 		Console: console.New(out, out, console.Lines, console.Terminal{Width: console.DefaultWidth})})
