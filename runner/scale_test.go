@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,7 +21,9 @@ import (
 	"time"
 
 	"github.com/conformance-suite/conformance/providers"
+	"github.com/conformance-suite/conformance/providers/huaweicloud"
 	"github.com/conformance-suite/conformance/reports"
+	"github.com/conformance-suite/conformance/signing"
 )
 
 // scaleSizes are the numbers of operations of the synthetic provider surface BenchmarkScale
@@ -194,22 +197,69 @@ func writeScale(dir string, ops int) (specsDir, fixturesDir string, err error) {
 	return specsDir, fixturesDir, os.WriteFile(filepath.Join(specsDir, "huaweicloud-scale.yaml"), []byte(spec), 0o644)
 }
 
-// scaleStub answers every synthetic operation as its spec says: 401 without credentials, 400
-// for a body that is not JSON or lacks the required name, else 200 with a valid resource. It
-// verifies no signature: it is the runner's cost that is measured, not a verifier's.
+// scaleStub answers every synthetic operation as its spec and the API gateway say, so that a
+// correct run against it passes every case, as against a real service: 401 without
+// credentials or with a wrong token or signature (an hour-old one included), 403 for the
+// identity without the permission, 404 for another project, 400 for a body that is not an
+// OPRequest, else 200 with a valid resource.
 func scaleStub(w http.ResponseWriter, r *http.Request) {
+	d := providers.Defaults()
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	answer := func(status int, envelope string) {
+		w.WriteHeader(status)
+		w.Write([]byte(envelope))
+	}
 	w.Header().Set("Content-Type", "application/json")
-	var body map[string]any
+	secretFor := func(ak string) (string, bool) {
+		switch ak {
+		case d.Get(huaweicloud.AccessKey):
+			return d.Get(huaweicloud.SecretKey), true
+		case d.Get(huaweicloud.ForbiddenAccessKey):
+			return d.Get(huaweicloud.ForbiddenSecretKey), true
+		}
+		return "", false
+	}
+	token := r.Header.Get("X-Auth-Token")
 	switch {
-	case r.Header.Get("Authorization") == "" && r.Header.Get("X-Auth-Token") == "":
-		w.WriteHeader(http.StatusUnauthorized)
-		w.Write([]byte(`{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information"}`))
-	case json.NewDecoder(r.Body).Decode(&body) != nil || body["name"] == nil:
-		w.WriteHeader(http.StatusBadRequest)
-		w.Write([]byte(`{"error_code":"APIGW.0201","error_msg":"Bad request"}`))
+	case token != "" && token != d.Get(huaweicloud.Token),
+		token == "" && signing.VerifyHuawei(r, body, secretFor, time.Now(), 15*time.Minute) != nil:
+		answer(http.StatusUnauthorized, `{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information"}`)
+	case token == "" && strings.Contains(r.Header.Get("Authorization"), "Access="+d.Get(huaweicloud.ForbiddenAccessKey)+","):
+		answer(http.StatusForbidden, `{"error_code":"APIGW.0302","error_msg":"The IAM user is forbidden"}`)
+	case !strings.HasPrefix(r.URL.Path, "/v2/"+d.Get(huaweicloud.ProjectID)+"/"):
+		answer(http.StatusNotFound, `{"error_code":"SCALE.0404","error_msg":"project not found"}`)
+	case !validScaleRequest(body):
+		answer(http.StatusBadRequest, `{"error_code":"APIGW.0201","error_msg":"Bad request"}`)
 	default:
 		w.Write([]byte(scaleAnswer))
 	}
+}
+
+// validScaleRequest is whether body is an OPRequest (scaleSchemas).
+func validScaleRequest(body []byte) bool {
+	var req struct {
+		Name   *string `json:"name"`
+		Status *string `json:"status"`
+		Tags   []struct {
+			Key *string `json:"key"`
+		} `json:"tags"`
+		Config *struct {
+			Network *string `json:"network"`
+		} `json:"config"`
+	}
+	if json.Unmarshal(body, &req) != nil || req.Name == nil {
+		return false
+	}
+	if req.Status != nil && *req.Status != "ON" && *req.Status != "OFF" {
+		return false
+	}
+	for _, t := range req.Tags {
+		if t.Key == nil {
+			return false
+		}
+	}
+	n := req.Config
+	return n == nil || n.Network == nil || *n.Network == "vpc" || *n.Network == "classic"
 }
 
 // scalePhases is what one child process measured for one size.
@@ -289,7 +339,12 @@ func BenchmarkScale(b *testing.B) {
 	fmt.Fprintf(w, "growth %d→%d operations: load %.0f×, plan %.0f×, run %.0f×, report %.0f× (goal ≤ 120×); load+plan %s (goal ≤ 2s); %.0f cases/s (goal ≥ 5000); peak RSS %.0f MiB (goal ≤ 256)\n",
 		scaleSizes[0], scaleSizes[len(scaleSizes)-1], ratio(large.Load, small.Load), ratio(large.Plan, small.Plan), ratio(large.Run, small.Run), ratio(large.Report, small.Report),
 		ms(large.Load+large.Plan), float64(large.Cases)/large.Run.Seconds(), float64(rss[scaleSizes[len(scaleSizes)-1]])/(1<<20))
-	fmt.Fprintf(w, "passed/failed at %d operations: %d/%d (the stub verifies no signature, so the wrong-credential cases fail)\n", large.Ops, large.Passed, large.Failed)
+	fmt.Fprintf(w, "passed/failed at %d operations: %d/%d\n", large.Ops, large.Passed, large.Failed)
+	for _, ops := range scaleSizes {
+		if p := results[ops]; p.Failed > 0 {
+			b.Errorf("%d operations: %d cases failed against the stub, which answers as the spec says", ops, p.Failed)
+		}
+	}
 }
 
 // vmHWM is this process's peak RSS so far (/proc/self/status), 0 where it cannot be read.
