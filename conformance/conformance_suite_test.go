@@ -16,9 +16,12 @@ import (
 
 // TestConformance runs the fixture suite under `go test` (or `ginkgo`), against the built-in
 // reference target, or against CONFORMANCE_TARGET when it is set. Ginkgo's own flags apply,
-// e.g. `go test ./conformance/ -ginkgo.label-filter='huaweicloud && negative'`.
+// e.g. `go test ./conformance/ -ginkgo.label-filter='huaweicloud && negative'`: the label
+// filter selects the cases, as --label-filter does (a spec is an operation, see Suite.Define).
 func TestConformance(t *testing.T) {
+	suiteConfig, reporterConfig := GinkgoConfiguration()
 	cfg := runner.DefaultConfig()
+	cfg.LabelFilter, suiteConfig.LabelFilter = suiteConfig.LabelFilter, ""
 	cfg.Target = os.Getenv("CONFORMANCE_TARGET")
 	cfg.Credentials = providers.FromEnv(os.LookupEnv)
 	if cfg.Target == "" {
@@ -39,5 +42,5 @@ func TestConformance(t *testing.T) {
 	}
 	plan.Start(context.Background())
 	conformance.Suite{Cases: plan.Cases, Gate: cfg.Profile, Judge: plan.Verdict}.Define()
-	RunSpecs(t, "conformance")
+	RunSpecs(t, "conformance", suiteConfig, reporterConfig)
 }

@@ -54,36 +54,44 @@ type Verdict struct {
 	Retries int
 }
 
-// Light is the verdict as Suite reads it: its skip, its retries, the failures of its checks and
-// the curl of its exchange, without the exchange itself. A runner that reports each case as it
-// is judged keeps only this for the suite, so that the memory of the verdicts waiting for the
-// suite stays small however far the sending runs ahead of it.
+// Light is the verdict as Suite reads it: its skip, its retries, the failures of its checks
+// and, when there are any, the curl of its exchange, without the exchange itself. A runner
+// that reports each case as it is judged keeps only this for the suite, so that the memory of
+// the verdicts waiting for the suite stays small however far the sending runs ahead of it.
 func (v Verdict) Light() Verdict {
 	l := Verdict{Planned: v.Planned, Skipped: v.Skipped, Reason: v.Reason, Throttled: v.Throttled, Retries: v.Retries}
-	if x := v.Exchange; x != nil {
-		l.Exchange = &Exchange{Case: x.Case, Op: x.Op, Curl: x.Curl}
-	}
 	for _, c := range v.Result.Checks {
 		if len(c.Failures) > 0 {
 			l.Result.Checks = append(l.Result.Checks, c)
 		}
 	}
+	// The curl is read only for the message of a failure or a warning.
+	if x := v.Exchange; x != nil && len(l.Result.Checks) > 0 {
+		l.Exchange = &Exchange{Case: x.Case, Op: x.Op, Curl: x.Curl}
+	}
 	return l
 }
 
 // Suite is the Ginkgo suite over a plan of cases. Judge returns a case's verdict, waiting
-// for its exchange to be sent and judged; Report, if set, receives every verdict as its spec
-// ends. Gate is the run's profile: a failure outside it is a warning, which does not fail the
-// spec.
+// for its exchange to be sent and judged. Gate is the run's profile: a failure outside it is a
+// warning, which does not fail the spec.
 type Suite struct {
-	Cases  []*Planned
-	Gate   fixtures.Profile
-	Judge  func(p *Planned) Verdict
-	Report func(Verdict)
+	Cases []*Planned
+	Gate  fixtures.Profile
+	Judge func(p *Planned) Verdict
 }
 
-// Define builds the Ginkgo tree: a container per service, a table per operation, an entry per
-// case, labelled so that --label-filter selects them. Call it before RunSpecs.
+// Define builds the Ginkgo tree: a container per service and a spec per operation, which
+// judges the operation's cases in plan order and fails with every broken contract point of
+// every one of them. Call it before RunSpecs, with Ginkgo's own label filter already applied
+// to the plan (the cases are selected one by one, see --label-filter): a spec carries its
+// operation's labels and those of all its cases, for the log.
+//
+// A spec per operation rather than per case: Ginkgo keeps about 5 KB for every spec (its
+// nodes, their copies for the ordering, its report) until the suite ends, and runs its specs
+// one at a time, so that a plan of tens of thousands of cases (a provider's whole API surface)
+// spent most of its memory and much of its time in Ginkgo's bookkeeping. The runner's own
+// reports, not Ginkgo's, hold each case's verdict.
 func (s Suite) Define() {
 	var services []string
 	byService := map[string]map[string][]*Planned{}
@@ -102,38 +110,52 @@ func (s Suite) Define() {
 	for _, svc := range services {
 		ginkgo.Describe(svc, func() {
 			for _, op := range opsOf[svc] {
-				var entries []ginkgo.TableEntry
-				for _, p := range byService[svc][op] {
-					entries = append(entries, ginkgo.Entry(p.Case.Name, ginkgo.Label(p.Labels...), p))
+				cases := byService[svc][op]
+				var labels []string
+				for _, p := range cases {
+					for _, l := range p.Labels {
+						if !contains(labels, l) {
+							labels = append(labels, l)
+						}
+					}
 				}
-				ginkgo.DescribeTable(op, s.run, entries)
+				ginkgo.It(fmt.Sprintf("%s (%d cases)", op, len(cases)), ginkgo.Label(labels...), func() { s.run(cases) })
 			}
 		})
 	}
 }
 
-// run is the body of every entry: get the exchange, evaluate every check, fail with one message
-// that lists each broken contract point and the curl that reproduces it.
-func (s Suite) run(p *Planned) {
-	v := s.Judge(p)
-	s.report(v)
-	if v.Skipped {
-		ginkgo.Skip(v.Reason)
+// run is the body of every spec: get each case's exchange, evaluate every check, then fail
+// with one message per broken case, each listing its broken contract points and the curl
+// that reproduces it. A spec whose every case is skipped is skipped.
+func (s Suite) run(cases []*Planned) {
+	var failed []string
+	var skips []string // the distinct reasons
+	skipped := 0
+	for _, p := range cases {
+		v := s.Judge(p)
+		if v.Skipped {
+			skipped++
+			if !contains(skips, v.Reason) {
+				skips = append(skips, v.Reason)
+			}
+			continue
+		}
+		// No report entry carries the curl of a passing case: Ginkgo keeps every spec's
+		// report until the suite ends, and the runner's reports have it.
+		failures, warnings := v.Result.Split(s.Gate)
+		if len(warnings) > 0 {
+			ginkgo.AddReportEntry("warnings", Message(p, v.Exchange, warnings))
+		}
+		if len(failures) > 0 {
+			failed = append(failed, Message(p, v.Exchange, failures))
+		}
 	}
-	// No report entry carries the curl of a passing case: Ginkgo keeps every spec's report
-	// until the suite ends, and the runner's reports have it.
-	failures, warnings := v.Result.Split(s.Gate)
-	if len(warnings) > 0 {
-		ginkgo.AddReportEntry("warnings", Message(p, v.Exchange, warnings))
-	}
-	if len(failures) > 0 {
-		ginkgo.Fail(Message(p, v.Exchange, failures))
-	}
-}
-
-func (s Suite) report(v Verdict) {
-	if s.Report != nil {
-		s.Report(v)
+	switch {
+	case len(failed) > 0:
+		ginkgo.Fail(fmt.Sprintf("%d of %d cases failed:\n%s", len(failed), len(cases), strings.Join(failed, "")))
+	case skipped == len(cases):
+		ginkgo.Skip(strings.Join(skips, "; "))
 	}
 }
 

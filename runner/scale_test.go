@@ -266,8 +266,9 @@ func validScaleRequest(body []byte) bool {
 type scalePhases struct {
 	Ops, Cases, Passed, Failed int
 	Load, Plan, Run, Report    time.Duration
-	// RunHWM is the peak RSS when the run ended, before the reports were built, in bytes.
-	RunHWM int64
+	// The peak RSS, in bytes, once the specs were loaded, once the plan was made and once the
+	// run ended (before the reports were written): where the peak of the process comes from.
+	LoadHWM, PlanHWM, RunHWM int64
 }
 
 // BenchmarkScale measures how the cost of a run grows with the operations of one provider:
@@ -328,17 +329,17 @@ func BenchmarkScale(b *testing.B) {
 	}
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
-	fmt.Fprintf(w, "\n%6s %7s %10s %10s %10s %10s %9s %10s %10s %13s\n", "ops", "cases", "load", "plan", "run", "report", "cases/s", "RSS @run", "peak RSS", "per op")
+	fmt.Fprintf(w, "\n%6s %7s %10s %10s %10s %10s %9s %10s %10s %10s %10s %13s\n", "ops", "cases", "load", "plan", "run", "report", "cases/s", "RSS @load", "RSS @plan", "RSS @run", "peak RSS", "per op")
 	for _, ops := range scaleSizes {
 		p := results[ops]
 		total := p.Load + p.Plan + p.Run + p.Report
-		fmt.Fprintf(w, "%6d %7d %10s %10s %10s %10s %9.0f %8.1fMi %8.1fMi %13s\n", ops, p.Cases, ms(p.Load), ms(p.Plan), ms(p.Run), ms(p.Report),
-			float64(p.Cases)/p.Run.Seconds(), float64(p.RunHWM)/(1<<20), float64(rss[ops])/(1<<20), (total / time.Duration(ops)).Round(time.Microsecond))
+		fmt.Fprintf(w, "%6d %7d %10s %10s %10s %10s %9.0f %8.1fMi %8.1fMi %8.1fMi %8.1fMi %13s\n", ops, p.Cases, ms(p.Load), ms(p.Plan), ms(p.Run), ms(p.Report),
+			float64(p.Cases)/p.Run.Seconds(), mib(p.LoadHWM), mib(p.PlanHWM), mib(p.RunHWM), mib(rss[ops]), (total / time.Duration(ops)).Round(time.Microsecond))
 	}
 	small, large := results[scaleSizes[0]], results[scaleSizes[len(scaleSizes)-1]]
 	fmt.Fprintf(w, "growth %d→%d operations: load %.0f×, plan %.0f×, run %.0f×, report %.0f× (goal ≤ 120×); load+plan %s (goal ≤ 2s); %.0f cases/s (goal ≥ 5000); peak RSS %.0f MiB (goal ≤ 256)\n",
 		scaleSizes[0], scaleSizes[len(scaleSizes)-1], ratio(large.Load, small.Load), ratio(large.Plan, small.Plan), ratio(large.Run, small.Run), ratio(large.Report, small.Report),
-		ms(large.Load+large.Plan), float64(large.Cases)/large.Run.Seconds(), float64(rss[scaleSizes[len(scaleSizes)-1]])/(1<<20))
+		ms(large.Load+large.Plan), float64(large.Cases)/large.Run.Seconds(), mib(rss[scaleSizes[len(scaleSizes)-1]]))
 	fmt.Fprintf(w, "passed/failed at %d operations: %d/%d\n", large.Ops, large.Passed, large.Failed)
 	for _, ops := range scaleSizes {
 		if p := results[ops]; p.Failed > 0 {
@@ -363,6 +364,8 @@ func ms(d time.Duration) string {
 	return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64) + "ms"
 }
 
+func mib(b int64) float64 { return float64(b) / (1 << 20) }
+
 func ratio(a, b time.Duration) float64 { return float64(a) / float64(max(b, 1)) }
 
 // scaleChild measures one size in this process and prints it on a line of its own.
@@ -374,6 +377,7 @@ func scaleChild(b *testing.B, dir, target string) {
 	}
 	var p scalePhases
 	p.Load = time.Since(start)
+	p.LoadHWM = vmHWM()
 	// NewPlan loads the specs too, as a second load in the process: the planning is NewPlan
 	// less a second load, since the first one also pays the process's one-time costs and would
 	// leave next to nothing of the planning of a small size.
@@ -394,6 +398,7 @@ func scaleChild(b *testing.B, dir, target string) {
 		b.Fatal(err)
 	}
 	p.Plan = max(time.Since(start)-again, 0)
+	p.PlanHWM = vmHWM()
 	// The run is what conformance run does between planning and writing: every case sent
 	// and judged through the Ginkgo suite, the report built.
 	started := time.Now()

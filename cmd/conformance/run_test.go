@@ -165,12 +165,20 @@ func TestEveryFaultFailsExactlyItsCheck(t *testing.T) {
 			if r.code != 1 {
 				t.Fatalf("exit %d, want 1\n%s%s", r.code, r.stdout, r.stderr)
 			}
+			// Ginkgo's log fails each operation's spec with every failed case of it.
+			log, err := os.ReadFile(filepath.Join(r.dir, "ginkgo-output.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
 			failedOps := map[string]bool{}
 			for _, c := range r.report.Cases {
 				if c.State != reports.Failed {
 					continue
 				}
 				failedOps[c.Operation] = true
+				if !bytes.Contains(log, []byte(fmt.Sprintf("%s %q", c.Operation, c.Name))) {
+					t.Errorf("Ginkgo's log does not name the failed case %s %q", c.Operation, c.Name)
+				}
 				if !slices.Contains(f.Operations, c.Operation) && !(c.Operation == "GetUserActiveTenantByGet" && slices.Contains(f.Operations, "GetUserActiveTenant")) {
 					t.Errorf("case %s of an operation outside the fault's scope failed: %+v", c.ID, c.Failures)
 				}
