@@ -41,7 +41,26 @@ const (
 	// for them, and a target that sends the largest body to every request cannot multiply the
 	// run's memory by --parallel. A reservation is all or nothing, so readers never deadlock.
 	bodyBudget = 16 << 20
+	// baseMemoryLimit is the soft memory limit of a run of few cases: about what the defaults
+	// keep live (the bodies in flight, bounded by bodyBudget, and the suite itself).
+	baseMemoryLimit = 24 << 20
+	// caseMemory is what the limit grants each planned case on top of it: twice the ~5 KB a
+	// case keeps live until the reports are written (its share of the specs, the plan, the
+	// coverage and its report, measured at 1,000 operations by make bench-scale), the
+	// collector's usual headroom for the suite's own memory.
+	caseMemory = 10 << 10
 )
+
+// memoryLimit is a run's soft memory limit (runtime/debug.SetMemoryLimit) while it sends. A
+// hostile target can make every request in flight carry a --max-body answer: with the limit
+// the garbage collector keeps the heap near what is live instead of letting it double, so a
+// run of the default plan stays within its memory budget (64 MiB). A fixed limit would do
+// that for the default plan and starve a large one: at 37,000 cases the suite itself keeps
+// about 190 MB live, and a collector held under 24 MiB runs all the time (a run twice as
+// slow, its reports three times). So the limit grows with the plan, and is soft: a larger
+// --max-body still works, with more collection. The loading and the planning run under the
+// runtime's defaults: they read the user's own files, not the target's answers.
+func memoryLimit(cases int) int64 { return baseMemoryLimit + int64(cases)*caseMemory }
 
 // errTooLarge marks an answer that broke a size limit: the target answered, so it is no
 // transport failure.

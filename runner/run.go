@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -336,6 +337,9 @@ func (p *Plan) execute(ctx context.Context, started time.Time) (*reports.Report,
 	// handler has cancelled ctx: either one stops the sending.
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
+	if p.session.cfg.LimitMemory {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(memoryLimit(len(p.Cases))))
+	}
 	// The report is made of each case's as it is judged: the suite is the verdicts' one
 	// reader.
 	p.session.suiteReads = true

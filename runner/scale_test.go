@@ -277,8 +277,7 @@ type scalePhases struct {
 // cases included), the run (through the Ginkgo suite, as conformance run sends and judges its
 // cases) and the report writing, with the cost per operation, and checks the growth: every
 // phase at most 120× from 10 to 1,000 operations. make bench-scale runs it. The child runs
-// without the command's soft memory limit, so its peak RSS is what the run keeps live plus
-// the garbage collector's headroom (GOGC).
+// under the command's soft memory limit (LimitMemory), so its peak RSS is the command's.
 func BenchmarkScale(b *testing.B) {
 	// To profile one size: CONFORMANCE_SCALE_WRITE=dir:ops writes its files, and
 	// CONFORMANCE_SCALE_CHILD=dir CONFORMANCE_SCALE_TARGET=url runs it in this process;
@@ -389,6 +388,7 @@ func scaleChild(b *testing.B, dir, target string) {
 	cfg := DefaultConfig()
 	cfg.Target, cfg.SpecsDir, cfg.FixturesDir, cfg.ReportDir = target, specsDir, fixturesDir, filepath.Join(dir, "report")
 	cfg.Credentials = providers.Defaults()
+	cfg.LimitMemory = true // as conformance run does
 	if err := cfg.prepareDirs(); err != nil {
 		b.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -69,12 +68,8 @@ func execute(inv invocation, args []string, stdout, stderr io.Writer) int {
 	cfg.Cases, cfg.Command = inv.cases, inv.name
 	cfg.Console = console.New(stdout, stderr, cfg.Output, console.Detect(stdout, os.Getenv))
 	cfg.Credentials = providers.FromEnv(lookup)
-	if _, set := os.LookupEnv("GOMEMLIMIT"); !set {
-		// A hostile target can make every request in flight carry a --max-body answer: with
-		// the default limit, the garbage collector keeps the heap near what is live instead of
-		// letting it double, so a run stays within its memory budget (64 MiB at the defaults).
-		debug.SetMemoryLimit(memoryLimit)
-	}
+	_, userLimit := os.LookupEnv("GOMEMLIMIT")
+	cfg.LimitMemory = !userLimit // the user's limit stands
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	signals := make(chan os.Signal, 1)
@@ -125,12 +120,6 @@ func execute(inv invocation, args []string, stdout, stderr io.Writer) int {
 	}
 	return code
 }
-
-// memoryLimit is the run's soft memory limit (runtime/debug.SetMemoryLimit) unless GOMEMLIMIT
-// sets another: about what the defaults keep live (the bodies in flight, bounded by the runner's
-// body budget, and the suite itself). It is soft: a larger --max-body still works, with more
-// collection.
-const memoryLimit = 24 << 20
 
 // runFlags is the flag set of a command that runs cases: every setting of runner.Settings,
 // bound to cfg, with the usage that says where credentials come from and what the exit
