@@ -281,6 +281,7 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 	}
 	con := plan.showOn(cfg.Console)
 	defer plan.session.evidence.Close() // once every report is written and the summary shown
+	defer plan.limitMemory()()
 	report, err := plan.execute(ctx, started)
 	if err != nil {
 		return 2, err
@@ -328,6 +329,16 @@ func Run(ctx context.Context, cfg Config) (int, error) {
 // or 143 (SIGTERM), as shells report a process killed by the signal.
 const ExitInterrupted = 130
 
+// limitMemory sets the process's soft memory limit for a run of the plan (memoryLimit) when
+// the configuration asks for it (LimitMemory), and returns what restores the previous one.
+func (p *Plan) limitMemory() (restore func()) {
+	if !p.session.cfg.LimitMemory {
+		return func() {}
+	}
+	previous := debug.SetMemoryLimit(memoryLimit(len(p.Cases)))
+	return func() { debug.SetMemoryLimit(previous) }
+}
+
 // execute sends every runnable case and has the Ginkgo suite judge it, restores what the run
 // changed on a remote target, and returns the report of the verdicts: everything of a run
 // but the comparison with a baseline and the writing. Once ctx is done nothing more is sent
@@ -337,9 +348,6 @@ func (p *Plan) execute(ctx context.Context, started time.Time) (*reports.Report,
 	// handler has cancelled ctx: either one stops the sending.
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-	if p.session.cfg.LimitMemory {
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(memoryLimit(len(p.Cases))))
-	}
 	// The report is made of each case's as it is judged: the suite is the verdicts' one
 	// reader.
 	p.session.suiteReads = true
