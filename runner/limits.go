@@ -52,16 +52,15 @@ const (
 )
 
 // memoryLimit is a run's soft memory limit (runtime/debug.SetMemoryLimit) while it sends and
-// writes its reports. A
-// hostile target can make every request in flight carry a --max-body answer: with the limit
-// the garbage collector keeps the heap near what is live instead of letting it double, so a
-// run of the default plan stays within its memory budget (64 MiB). A fixed limit would do
-// that for the default plan and starve a large one: at 37,000 cases the suite itself keeps
-// about 190 MB live, and a collector held under 24 MiB runs all the time (a run twice as
-// slow, its reports three times). So the limit grows with the plan, and is soft: a larger
-// --max-body still works, with more collection. The loading and the planning run under the
-// runtime's defaults, before the limit: they read the user's own files, not the target's
-// answers.
+// writes its reports. A hostile target can make every request in flight carry a --max-body
+// answer: with the limit the garbage collector keeps the heap near what is live instead of
+// letting it double, so a run of the default plan stays within its memory budget (64 MiB). A
+// fixed limit would do that for the default plan and starve a large one: at 37,000 cases the
+// suite itself keeps about 190 MB live, and a collector held under 24 MiB runs all the time
+// (a run twice as slow, its reports three times). So the limit grows with the plan, and is
+// soft: a larger --max-body still works, with more collection. The loading and the planning
+// run under the runtime's defaults, before the limit: they read the user's own files, not
+// the target's answers.
 func memoryLimit(cases int) int64 { return baseMemoryLimit + int64(cases)*caseMemory }
 
 // errTooLarge marks an answer that broke a size limit: the target answered, so it is no
