@@ -420,11 +420,14 @@ func credentialFailure(op *specs.Operation, denied *openapi3filter.SecurityRequi
 	return fail(CheckRequestConformance, "", "credentials in a documented form: "+strings.Join(forms, ", or "), actual)
 }
 
-func appendNew(list []string, s string) []string {
-	if slices.Contains(list, s) {
-		return list
+// appendNew appends to list those of add it does not hold yet, in their order.
+func appendNew(list []string, add ...string) []string {
+	for _, s := range add {
+		if !slices.Contains(list, s) {
+			list = append(list, s)
+		}
 	}
-	return append(list, s)
+	return list
 }
 
 // credentialError is why a request does not carry one scheme's credential: nothing in its

@@ -28,13 +28,7 @@ func (p *Planned) Profile() fixtures.Profile { return p.Options.profile(p.Case) 
 
 // Labels are a case's Ginkgo labels: provider, service, operation and kind, then its own.
 func Labels(c *fixtures.Case, op *specs.Operation) []string {
-	labels := []string{op.Provider, op.Service, op.ID, string(c.Kind)}
-	for _, l := range c.Labels {
-		if !contains(labels, l) {
-			labels = append(labels, l)
-		}
-	}
-	return labels
+	return appendNew([]string{op.Provider, op.Service, op.ID, string(c.Kind)}, c.Labels...)
 }
 
 // Verdict is what happened to one planned case.
@@ -113,11 +107,7 @@ func (s Suite) Define() {
 				cases := byService[svc][op]
 				var labels []string
 				for _, p := range cases {
-					for _, l := range p.Labels {
-						if !contains(labels, l) {
-							labels = append(labels, l)
-						}
-					}
+					labels = appendNew(labels, p.Labels...)
 				}
 				ginkgo.It(fmt.Sprintf("%s (%d cases)", op, len(cases)), ginkgo.Label(labels...), func() { s.run(cases) })
 			}
@@ -136,9 +126,7 @@ func (s Suite) run(cases []*Planned) {
 		v := s.Judge(p)
 		if v.Skipped {
 			skipped++
-			if !contains(skips, v.Reason) {
-				skips = append(skips, v.Reason)
-			}
+			skips = appendNew(skips, v.Reason)
 			continue
 		}
 		// No report entry carries the curl of a passing case: Ginkgo keeps every spec's
@@ -174,13 +162,4 @@ func Message(p *Planned, x *Exchange, failures []Failure) string {
 		fmt.Fprintf(&b, "  reproduce: %s\n", x.Curl)
 	}
 	return b.String()
-}
-
-func contains(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -105,8 +105,8 @@ type Config struct {
 	// Command names the command on the console's first line ("conformance replay");
 	// "" is "conformance run".
 	Command string
-	// LimitMemory has the run set the process's soft memory limit while it sends (see
-	// memoryLimit); the command sets it unless GOMEMLIMIT is set.
+	// LimitMemory has the run set the process's soft memory limit while it sends and writes
+	// its reports (see memoryLimit); the command sets it unless GOMEMLIMIT is set.
 	LimitMemory bool
 	// Output is how the command's console shows the run (--output); the command builds
 	// Console from it.

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -386,11 +387,11 @@ func scaleChild(b *testing.B, dir, target string) {
 		b.Fatal(err)
 	}
 	// NewPlan loads the specs too: the planning is NewPlan less a load, both timed after the
-	// first load, which also pays the process's one-time costs. A small size's planning takes
-	// a few milliseconds, of the order of the machine's noise: each is the fastest of a few
-	// repetitions there, which can only make its growth to the largest size look steeper.
+	// first load, which also pays the process's one-time costs. The planning of a small size
+	// takes a few milliseconds, of the order of the machine's noise: below the largest size,
+	// each is the fastest of a few repetitions, which can only make the growth look steeper.
 	reps := 1
-	if fixtures, err := os.ReadDir(fixturesDir); err == nil && len(fixtures) < 1000 {
+	if fixtures, err := os.ReadDir(fixturesDir); err == nil && len(fixtures) < slices.Max(scaleSizes) { // a file per operation
 		reps = 5
 	}
 	var plan *Plan
