@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"maps"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -139,41 +140,27 @@ func LoadFS(layers ...fs.FS) (*Set, error) {
 // Parse loads one document from its bytes; file names it in errors, which are *Error values
 // carrying the line of a YAML syntax error or of an unresolvable $ref.
 func Parse(file string, raw []byte) (*Spec, error) {
-	// The two models are built from the same bytes and share nothing, so kin-openapi's is
-	// built alongside libopenapi's: loading costs the slower of the two, not their sum. The
-	// errors are reported in the same order either way, libopenapi's first.
-	var kin struct {
-		doc *openapi3.T
-		err error
-	}
-	built := make(chan struct{})
-	go func() {
-		defer close(built)
-		loader := openapi3.NewLoader()
-		loader.IsExternalRefsAllowed = false
-		if kin.doc, kin.err = loader.LoadFromData(raw); kin.err == nil {
-			kin.err = kin.doc.Validate(loader.Context)
-		}
-	}()
-	// libopenapi's default logger writes to stdout, where a report may be going: its errors
-	// come back as values anyway.
-	config := datamodel.NewDocumentConfiguration()
-	config.Logger = slog.New(slog.DiscardHandler)
-	ldoc, err := libopenapi.NewDocumentWithConfiguration(raw, config)
+	// The two models are built one after the other, libopenapi's first (its errors come
+	// first), and libopenapi's is dropped before kin-openapi's is built: of the 1,000
+	// operations of make bench-scale, each model and its parsing garbage take about 150 MB,
+	// both at once twice that, and the peak of the load is the peak of a whole run.
+	ids, discrepancies, err := readModel(file, raw)
 	if err != nil {
-		<-built
-		return nil, syntaxError(file, raw, err)
+		return nil, err
 	}
-	model, err := ldoc.BuildV3Model()
-	<-built
+	// Collected now, libopenapi's model costs nothing more: left to the collector's pace, its
+	// garbage would set the heap's next goal, and kin-openapi's parsing grow the heap to it.
+	runtime.GC()
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = false
+	doc, err := loader.LoadFromData(raw)
+	if err == nil {
+		err = doc.Validate(loader.Context)
+	}
 	if err != nil {
-		return nil, modelError(file, err)
+		return nil, &Error{File: file, Err: err}
 	}
-	doc := kin.doc
-	if kin.err != nil {
-		return nil, &Error{File: file, Err: kin.err}
-	}
-	sp := &Spec{File: file, Raw: raw, Doc: doc, idPositions: operationIDPositions(model)}
+	sp := &Spec{File: file, Raw: raw, Doc: doc, idPositions: ids, discrepancies: discrepancies}
 	if doc.Info != nil {
 		sp.Provider, _ = doc.Info.Extensions["x-provider"].(string)
 		sp.Service, _ = doc.Info.Extensions["x-service"].(string)
@@ -190,11 +177,31 @@ func Parse(file string, raw []byte) (*Spec, error) {
 	if sp.SeedTitles, err = seedTitles(doc.Info.Extensions); err != nil {
 		return nil, &Error{File: file, Err: err}
 	}
-	if sp.discrepancies, err = findDiscrepancies(file, ldoc.GetSpecInfo().RootNode); err != nil {
-		return nil, err
-	}
 	sp.describeDiscrepancies()
 	return sp, nil
+}
+
+// readModel builds libopenapi's model of a document and keeps what only it knows: where each
+// operationId is written, and the x-doc-discrepancy notes with their lines. A document it
+// cannot parse or resolve is rejected here, with the line.
+func readModel(file string, raw []byte) (map[string]position, []Discrepancy, error) {
+	// libopenapi's default logger writes to stdout, where a report may be going: its errors
+	// come back as values anyway.
+	config := datamodel.NewDocumentConfiguration()
+	config.Logger = slog.New(slog.DiscardHandler)
+	ldoc, err := libopenapi.NewDocumentWithConfiguration(raw, config)
+	if err != nil {
+		return nil, nil, syntaxError(file, raw, err)
+	}
+	model, err := ldoc.BuildV3Model()
+	if err != nil {
+		return nil, nil, modelError(file, err)
+	}
+	discrepancies, err := findDiscrepancies(file, ldoc.GetSpecInfo().RootNode)
+	if err != nil {
+		return nil, nil, err
+	}
+	return operationIDPositions(model), discrepancies, nil
 }
 
 // syntaxError locates a document libopenapi could not parse. libopenapi flattens the YAML
