@@ -37,7 +37,7 @@ type contract struct {
 	body      *openapi3.Schema               // the JSON request body's schema, nil without one
 	bodyMedia []string                       // documented request media types
 	bodyReq   bool                           // the request body is required
-	bodyField map[string]*openapi3.Schema    // request pointer ("" the body) → its schema
+	bodyField map[string]*bodyField          // request pointer ("" the body) → its field
 	params    []param                        // every parameter, path-item ones included
 	codes     map[string]bool                // documented error codes
 	schemes   []scheme                       // the operation's security schemes
@@ -48,6 +48,18 @@ type contract struct {
 	// for every value of every exchange observed.
 	own map[*openapi3.Schema]*openapi3.Schema
 }
+
+// bodyField is one documented place of the request body, with the coverage items it counts
+// in, made once here rather than for every value of every exchange observed.
+type bodyField struct {
+	schema   *openapi3.Schema
+	item     string          // "body /x" ("body" for the body itself)
+	enum     string          // "request body /x", where its enum values count
+	required []requiredField // the properties it requires, when an object
+}
+
+// requiredField is a property an object requires, and the input it is.
+type requiredField struct{ name, item string }
 
 // param is one documented parameter.
 type param struct {
@@ -73,7 +85,7 @@ func newContract(op *specs.Operation) *contract {
 		statuses:   map[int]bool{},
 		fields:     map[int]map[string]bool{},
 		respEnums:  map[int]map[string][]string{},
-		bodyField:  map[string]*openapi3.Schema{},
+		bodyField:  map[string]*bodyField{},
 		codes:      map[string]bool{},
 		invalid:    map[string]bool{},
 		reqEnums:   map[string][]string{},
@@ -83,8 +95,11 @@ func newContract(op *specs.Operation) *contract {
 	c.request()
 	c.security()
 	c.own = map[*openapi3.Schema]*openapi3.Schema{}
-	for _, s := range c.bodyField {
-		c.own[s] = shallow(s, 0)
+	for ptr, f := range c.bodyField {
+		c.own[f.schema] = shallow(f.schema, 0)
+		for _, name := range requiredNames(f.schema) {
+			f.required = append(f.required, requiredField{name, "body " + ptr + "/" + escape(name)})
+		}
 	}
 	for _, p := range c.params {
 		if p.schema != nil {
@@ -250,11 +265,11 @@ func (c *contract) request() {
 	}
 	if media, names, required := requestBody(c.op); media != nil && media.Schema != nil && media.Schema.Value != nil {
 		c.body, c.bodyMedia, c.bodyReq = media.Schema.Value, names, required
-		c.bodyField[""] = c.body
+		c.bodyField[""] = &bodyField{schema: c.body, item: "body"}
 		c.input("body", true, "")
 		walkSchema(c.body, "", func(ptr string, s *openapi3.Schema) {
-			c.bodyField[ptr] = s
 			item := "body " + ptr
+			c.bodyField[ptr] = &bodyField{schema: s, item: item, enum: "request " + item}
 			if invalidable(s, false, false) {
 				c.input(item, true, "")
 			} else {

@@ -151,19 +151,18 @@ func (c *contract) observeBody(req conformance.Request, o *observation) {
 	}
 	c.requiredLeftOut("", v, o)
 	walkValue(v, "", func(ptr string, val any) {
-		s, documented := c.bodyField[ptr]
+		f, documented := c.bodyField[ptr]
 		if !documented {
 			return
 		}
-		item := "body " + ptr
-		o.saw(reports.CoverInputs, item)
-		if c.invalid[item] && !c.valid(s, val) { // validating only what counts
-			o.sentInvalid(item)
+		o.saw(reports.CoverInputs, f.item)
+		if c.invalid[f.item] && !c.valid(f.schema, val) { // validating only what counts
+			o.sentInvalid(f.item)
 		}
 		c.requiredLeftOut(ptr, val, o)
-		if vals := c.reqEnums["request "+item]; len(vals) > 0 {
+		if vals := c.reqEnums[f.enum]; len(vals) > 0 {
 			if str := scalar(val); slices.Contains(vals, str) {
-				o.saw(reports.CoverEnums, "request "+item+" = "+str)
+				o.saw(reports.CoverEnums, f.enum+" = "+str)
 			}
 		}
 	})
@@ -175,11 +174,13 @@ func (c *contract) requiredLeftOut(ptr string, v any, o *observation) {
 	if !ok {
 		return
 	}
-	for _, name := range requiredNames(c.bodyField[ptr]) {
-		if _, present := obj[name]; !present {
-			if item := "body " + ptr + "/" + escape(name); c.invalid[item] {
-				o.sentInvalid(item)
-			}
+	f := c.bodyField[ptr]
+	if f == nil {
+		return
+	}
+	for _, r := range f.required {
+		if _, present := obj[r.name]; !present && c.invalid[r.item] {
+			o.sentInvalid(r.item)
 		}
 	}
 }

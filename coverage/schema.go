@@ -125,7 +125,14 @@ func (c *contract) valid(s *openapi3.Schema, v any) bool {
 	return own.VisitJSON(v, openapi3.VisitAsRequest()) == nil
 }
 
+// shallow is s without what it says of the values inside a value: its properties, items
+// and the like. A schema of a scalar type without branches says nothing of values inside,
+// and a value that is not a scalar already breaks its type, so such a schema, most fields
+// of a request body, is its own shallow schema: no copy of it is kept.
 func shallow(s *openapi3.Schema, depth int) *openapi3.Schema {
+	if scalarLeaf(s) {
+		return s
+	}
 	out := &openapi3.Schema{
 		Type: s.Type, Enum: s.Enum, Format: s.Format, Pattern: s.Pattern, Nullable: s.Nullable,
 		Min: s.Min, Max: s.Max, ExclusiveMin: s.ExclusiveMin, ExclusiveMax: s.ExclusiveMax, MultipleOf: s.MultipleOf,
@@ -139,6 +146,20 @@ func shallow(s *openapi3.Schema, depth int) *openapi3.Schema {
 		}
 	}
 	return out
+}
+
+// scalarLeaf reports whether s only admits scalar types and has no branches (allOf, oneOf,
+// anyOf, not, if).
+func scalarLeaf(s *openapi3.Schema) bool {
+	if s.Type == nil || len(*s.Type) == 0 || len(s.AllOf)+len(s.OneOf)+len(s.AnyOf) > 0 || s.Not != nil || s.If != nil {
+		return false
+	}
+	for _, t := range *s.Type {
+		if t == openapi3.TypeObject || t == openapi3.TypeArray {
+			return false
+		}
+	}
+	return true
 }
 
 // requiredNames are the properties an object schema requires, its allOf branches' included.

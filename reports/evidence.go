@@ -23,6 +23,9 @@ type Evidence struct {
 	name string // to remove at Close; "" once unlinked
 	end  int64
 	err  error // the first write error: later cases keep their evidence in memory
+	// buf is the record being written, reused from case to case under mu: a run writes a
+	// record for each of its cases, and the file keeps the bytes, not the buffer.
+	buf []byte
 }
 
 // kept is where a case's evidence is in its Evidence file; the zero value is no evidence kept
@@ -53,12 +56,13 @@ func (e *Evidence) Keep(c *Case) {
 	if e == nil || c.Exchange == nil && c.Curl == "" {
 		return
 	}
-	b := appendEvidence(nil, c.Curl, c.Exchange)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if e.err != nil {
 		return
 	}
+	b := appendEvidence(e.buf[:0], c.Curl, c.Exchange)
+	e.buf = b
 	if _, err := e.f.WriteAt(b, e.end); err != nil {
 		e.err = err
 		return

@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"io"
 	"iter"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -101,18 +102,14 @@ func (r *Report) writeHTML(w io.Writer) error {
 		Style:    template.CSS(htmlStyle),
 		Script:   template.JS(htmlScript),
 	}
+	providers, labels := map[string]bool{}, map[string]bool{}
 	for _, c := range r.Cases {
-		if !slices.Contains(p.Providers, c.Provider) {
-			p.Providers = append(p.Providers, c.Provider)
-		}
+		providers[c.Provider] = true
 		for _, l := range c.Labels {
-			if !slices.Contains(p.Labels, l) {
-				p.Labels = append(p.Labels, l)
-			}
+			labels[l] = true
 		}
 	}
-	slices.Sort(p.Providers)
-	slices.Sort(p.Labels)
+	p.Providers, p.Labels = slices.Sorted(maps.Keys(providers)), slices.Sorted(maps.Keys(labels))
 	var evidenceErr error
 	p.NCases = len(r.Cases)
 	p.Cases = func(yield func(htmlCase) bool) {

@@ -118,7 +118,8 @@ type Case struct {
 	// Profile is the case's profile: core, or strict for a probe the pages leave open.
 	Profile    string `json:"profile,omitempty"`
 	DurationMS int64  `json:"duration_ms"`
-	// Checks is each check's verdict: passed, failed, not_applicable or not_evaluated.
+	// Checks is each check's verdict: passed, failed, not_applicable or not_evaluated. A run
+	// shares one map among the cases whose checks ended alike: read it, never write it.
 	Checks   map[string]string `json:"checks,omitempty"`
 	Failures []Failure         `json:"failures"`
 	// Warnings are findings outside the run's profile: shown, but not failing the case.

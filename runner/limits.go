@@ -44,11 +44,12 @@ const (
 	// baseMemoryLimit is the soft memory limit of a run of few cases: about what the defaults
 	// keep live (the bodies in flight, bounded by bodyBudget, and the suite itself).
 	baseMemoryLimit = 24 << 20
-	// caseMemory is what the limit grants each planned case on top of it: twice the ~5 KB a
-	// case keeps live until the reports are written (its share of the specs, the plan, the
-	// coverage and its report, measured at 1,000 operations by make bench-scale), the
-	// collector's usual headroom for the suite's own memory.
-	caseMemory = 10 << 10
+	// caseMemory is what the limit grants each planned case on top of it: at 1,000 operations
+	// (make bench-scale) a run keeps about 3.5 KB live per case until the reports are written
+	// (its share of the specs, the plan, the coverage and its report), and the heap holds
+	// another third of that in the gaps the run's garbage leaves; 5.5 KiB leaves the collector
+	// enough room to cost a tenth of the run, and keeps a run of 37,000 cases within 256 MiB.
+	caseMemory = 5632 // 5.5 KiB
 )
 
 // memoryLimit is a run's soft memory limit (runtime/debug.SetMemoryLimit) while it sends and
@@ -56,7 +57,7 @@ const (
 // answer: with the limit the garbage collector keeps the heap near what is live instead of
 // letting it double, so a run of the default plan stays within its memory budget (64 MiB). A
 // fixed limit would do that for the default plan and starve a large one: at 37,000 cases the
-// suite itself keeps about 190 MB live, and a collector held under 24 MiB runs all the time
+// suite itself keeps about 130 MB live, and a collector held under 24 MiB runs all the time
 // (a run twice as slow, its reports three times). So the limit grows with the plan, and is
 // soft: a larger --max-body still works, with more collection. The loading and the planning
 // run under the runtime's defaults, before the limit: they read the user's own files, not

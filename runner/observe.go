@@ -170,7 +170,7 @@ func (a *Admitted) Judge(err error, d time.Duration) reports.Case {
 		traffic.Case = nil // coverage infers the credentials of traffic from the exchange itself
 		o.s.coverage.Observe(&traffic)
 		x.Trim(evidenceLimit)
-		rc = caseVerdict(pc, conformance.Verdict{Planned: pc, Exchange: x, Result: res}, true, o.s.cfg.Profile, o.s.redact)
+		rc = o.s.caseVerdict(pc, conformance.Verdict{Planned: pc, Exchange: x, Result: res}, true)
 	}
 	o.finish(a.slot, &rc)
 	return rc

@@ -111,10 +111,20 @@ func NewPlan(cfg Config) (*Plan, error) {
 	if err != nil {
 		return nil, UsageError{err}
 	}
+	// The cases of an operation carry a few distinct label sets: they share them, clipped, so
+	// that an append to one copies it.
+	labelSets := map[string][]string{}
 	for i := range cases {
 		c := &cases[i]
 		op, _ := set.Operation(c.Operation)
 		labels := conformance.Labels(c, op)
+		key := strings.Join(labels, "\x00")
+		if shared, ok := labelSets[key]; ok {
+			labels = shared
+		} else {
+			labels = slices.Clip(labels)
+			labelSets[key] = labels
+		}
 		if !filter(labels) || only != nil && !only(c) {
 			continue
 		}
@@ -441,11 +451,9 @@ func (failer) Fail() {}
 func (p *Plan) report(started time.Time) *reports.Report {
 	r := p.session.newReport(p.Target, p.Targets, started)
 	r.Shard = p.shard
-	order := p.positions()
-	r.Cases = make([]reports.Case, 0, len(p.Cases))
+	r.Cases = p.session.caseReports(p.Cases, p.positions())
 	ops := make([]*specs.Operation, len(p.Cases))
 	for i, pc := range p.Cases {
-		r.Cases = append(r.Cases, p.session.caseOf(pc, order[pc.Case.ID]))
 		ops[i] = pc.Op
 	}
 	p.session.closeReport(r, ops)
@@ -454,15 +462,17 @@ func (p *Plan) report(started time.Time) *reports.Report {
 
 // caseReport is the report of one case: its verdict at the run's profile, its redacted
 // evidence and, when it failed, warned or was throttled, the command that replays it.
-func caseReport(pc *conformance.Planned, v conformance.Verdict, ran bool, cfg *Config, red *redactor) reports.Case {
-	c := caseVerdict(pc, v, ran, cfg.Profile, red)
+func (s *session) caseReport(pc *conformance.Planned, v conformance.Verdict, ran bool) reports.Case {
+	c := s.caseVerdict(pc, v, ran)
 	if c.State == reports.Failed || c.State == reports.Throttled || len(c.Warnings) > 0 {
-		c.Replay = cfg.replayCommand(c.ID, red)
+		c.Replay = s.cfg.replayCommand(c.ID, s.redact)
 	}
 	return c
 }
 
-func caseVerdict(pc *conformance.Planned, v conformance.Verdict, ran bool, gate fixtures.Profile, red *redactor) reports.Case {
+// caseVerdict is the report of one case at the run's profile, without its replay command.
+func (s *session) caseVerdict(pc *conformance.Planned, v conformance.Verdict, ran bool) reports.Case {
+	gate, red := s.cfg.Profile, s.redact
 	c := reports.Case{
 		ID:        pc.Case.ID,
 		Provider:  pc.Op.Provider,
@@ -492,10 +502,7 @@ func caseVerdict(pc *conformance.Planned, v conformance.Verdict, ran bool, gate 
 	x := v.Exchange
 	c.DurationMS = x.Duration.Milliseconds()
 	c.Curl = x.Curl
-	c.Checks = map[string]string{}
-	for _, cr := range v.Result.Checks {
-		c.Checks[string(cr.Check)] = string(cr.State)
-	}
+	c.Checks = s.checkStates(v.Result.Checks)
 	failures, warnings := v.Result.Split(gate)
 	c.Failures = reportFailures(failures, red)
 	if len(warnings) > 0 {
@@ -507,6 +514,28 @@ func caseVerdict(pc *conformance.Planned, v conformance.Verdict, ran bool, gate 
 	}
 	c.Exchange = transcript(x, red)
 	return c
+}
+
+// checkStates is the Checks map of a report case: each check's state. The cases of a run
+// end in a handful of ways, so the cases that ended alike share one map, which nobody writes
+// once it is made: a map per case was a tenth of the memory a run of 37,000 cases keeps.
+func (s *session) checkStates(checks []conformance.CheckResult) map[string]string {
+	var key strings.Builder
+	for _, cr := range checks {
+		key.WriteString(string(cr.Check))
+		key.WriteByte('=')
+		key.WriteString(string(cr.State))
+		key.WriteByte(' ')
+	}
+	if m, ok := s.checkSets.Load(key.String()); ok {
+		return m.(map[string]string)
+	}
+	m := make(map[string]string, len(checks))
+	for _, cr := range checks {
+		m[string(cr.Check)] = string(cr.State)
+	}
+	actual, _ := s.checkSets.LoadOrStore(key.String(), m)
+	return actual.(map[string]string)
 }
 
 func reportFailures(fs []conformance.Failure, red *redactor) []reports.Failure {

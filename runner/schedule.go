@@ -9,6 +9,7 @@ import (
 
 	"github.com/conformance-suite/conformance/conformance"
 	"github.com/conformance-suite/conformance/reports"
+	"github.com/conformance-suite/conformance/specs"
 )
 
 // evidenceLimit is how much of each body a judged exchange keeps for the reports: a few KiB
@@ -19,20 +20,21 @@ const evidenceLimit = 4 << 10
 type future struct {
 	done chan struct{}
 	v    conformance.Verdict
-	// c is the case's report: redacted, its evidence kept on disk (session.evidence).
-	c reports.Case
+	// c is the case's report, its slot in session.reports: redacted, its evidence kept on
+	// disk (session.evidence).
+	c *reports.Case
 }
 
 // publish makes the verdict the case's report, shows it to finished (the console's live line,
 // which shows the curl) while it still holds its evidence, keeps the evidence on disk, and
 // then hands the verdict to Verdict's waiters.
 func (s *session) publish(f *future, order int, finished func(reports.Case)) {
-	f.c = caseReport(f.v.Planned, f.v, true, &s.cfg, s.redact)
+	*f.c = s.caseReport(f.v.Planned, f.v, true)
 	f.c.Order = order
 	if finished != nil && !(f.v.Skipped && f.v.Reason == NotRunInterrupted) {
-		finished(f.c)
+		finished(*f.c)
 	}
-	s.evidence.Keep(&f.c)
+	s.evidence.Keep(f.c)
 	if s.suiteReads {
 		f.v = f.v.Light()
 	}
@@ -79,11 +81,19 @@ func (s *session) Start(ctx context.Context, cases []*conformance.Planned, order
 	lanes := map[string]*lane{}
 	var services []string
 	sequence := map[string]int{} // sequence name → its index in its lane
-	for _, p := range cases {
+	var ops []*specs.Operation   // the operations sent, for coverage.Recorder.Expect
+	// One allocation each for the futures and the reports of a plan of any size.
+	s.reports = make([]reports.Case, len(cases))
+	futures := make([]future, len(cases))
+	for i, p := range cases {
 		if p.Skip != "" {
 			continue
 		}
-		s.results[p.Case.ID] = &future{done: make(chan struct{})}
+		futures[i] = future{done: make(chan struct{}), c: &s.reports[i]}
+		s.results[p.Case.ID] = &futures[i]
+		if len(ops) == 0 || ops[len(ops)-1] != p.Op { // a plan lists an operation's cases together
+			ops = append(ops, p.Op)
+		}
 		l := lanes[p.Op.Service]
 		if l == nil {
 			l = &lane{}
@@ -103,6 +113,7 @@ func (s *session) Start(ctx context.Context, cases []*conformance.Planned, order
 		}
 		l.sequences[i] = append(l.sequences[i], p)
 	}
+	s.coverage.Expect(ops)
 	s.openEvidence()
 	sch := &scheduler{session: s, slots: semaphore.NewWeighted(int64(s.cfg.Parallel)), order: order, finished: finished}
 	s.sent = make(chan struct{})
@@ -178,6 +189,8 @@ func (s *session) wait() {
 const NotRunInterrupted = "not run: the run was interrupted (SIGINT or SIGTERM) before this case was judged"
 
 // Verdict waits for a case's verdict; a case that was skipped at plan time has its reason.
+// In a run (suiteReads) the suite reads each verdict once, and the session keeps nothing of
+// it after: the report of the case holds what the reports need.
 // The results map is filled before Start's goroutines begin and only read after, so reading it
 // needs no lock.
 func (s *session) Verdict(p *conformance.Planned) conformance.Verdict {
@@ -190,21 +203,49 @@ func (s *session) Verdict(p *conformance.Planned) conformance.Verdict {
 		return conformance.Verdict{Planned: p, Skipped: true, Reason: reason}
 	}
 	<-f.done
-	return f.v
+	v := f.v
+	if s.suiteReads { // the suite's one read: nothing keeps the verdict after it
+		f.v = conformance.Verdict{}
+	}
+	return v
 }
 
 // caseOf is the report of a planned case: its verdict's once judged, a skip at plan time, or
 // not run when the run was interrupted before it was judged.
 func (s *session) caseOf(p *conformance.Planned, order int) reports.Case {
-	f, ok := s.results[p.Case.ID]
-	if ok {
-		select {
-		case <-f.done:
-			return f.c
-		default:
-		}
+	if c, ok := s.judged(p); ok {
+		return *c
 	}
-	c := caseReport(p, conformance.Verdict{}, false, &s.cfg, s.redact)
+	c := s.caseReport(p, conformance.Verdict{}, false)
 	c.Order = order
 	return c
+}
+
+// judged is the report of a case once its verdict is in.
+func (s *session) judged(p *conformance.Planned) (*reports.Case, bool) {
+	f, ok := s.results[p.Case.ID]
+	if !ok {
+		return nil, false
+	}
+	select {
+	case <-f.done:
+		return f.c, true
+	default:
+		return nil, false
+	}
+}
+
+// caseReports is the report of every case of the plan Start was given, in its order: the
+// judged cases' reports where publish put them, with the others filled in, so that the
+// reports of a large plan are never copied.
+func (s *session) caseReports(cases []*conformance.Planned, order map[string]int) []reports.Case {
+	if len(s.reports) != len(cases) { // Start never ran: nothing was judged
+		s.reports = make([]reports.Case, len(cases))
+	}
+	for i, p := range cases {
+		if _, ok := s.judged(p); !ok {
+			s.reports[i] = s.caseOf(p, order[p.Case.ID])
+		}
+	}
+	return s.reports
 }

@@ -64,7 +64,12 @@ type session struct {
 
 	mu      sync.Mutex
 	results map[string]*future // case ID → its verdict, see schedule.go
-	sent    chan struct{}      // closed once Start has sent or given up every case
+	// reports are the reports of Start's cases, in its order: each judged case's is written
+	// by publish, the others by caseReports, which returns them as the report's cases.
+	reports []reports.Case
+	// checkSets shares the Checks map of every case whose checks ended alike (checkStates).
+	checkSets sync.Map
+	sent      chan struct{} // closed once Start has sent or given up every case
 }
 
 func newSession(cfg Config, creds providers.Credentials, set *specs.Set, targets map[string]string) (*session, error) {
