@@ -189,6 +189,9 @@ func readModel(file string, raw []byte) (map[string]position, []Discrepancy, err
 	// come back as values anyway.
 	config := datamodel.NewDocumentConfiguration()
 	config.Logger = slog.New(slog.DiscardHandler)
+	// The index's diagnostic metadata (every description, summary, enum) is for linters;
+	// nothing here reads it, and it is a good part of the model of a large document.
+	config.SkipMetadataCollection = true
 	ldoc, err := libopenapi.NewDocumentWithConfiguration(raw, config)
 	if err != nil {
 		return nil, nil, syntaxError(file, raw, err)
