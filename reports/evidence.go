@@ -84,6 +84,10 @@ func (e *Evidence) Close() error {
 	return err
 }
 
+// records are the buffers Whole reads records into: each report format reads every case's
+// record once, and what it keeps of a record is a copy (readEvidence).
+var records sync.Pool
+
 // Whole is c with its transcript and curl, read back from its Evidence file when the run kept
 // them there; c itself otherwise.
 func (c Case) Whole() (Case, error) {
@@ -91,11 +95,16 @@ func (c Case) Whole() (Case, error) {
 	if k.from == nil {
 		return c, nil
 	}
-	b := make([]byte, k.n)
-	if _, err := k.from.f.ReadAt(b, k.off); err != nil {
+	buf, _ := records.Get().(*[]byte)
+	if buf == nil {
+		buf = new([]byte)
+	}
+	defer records.Put(buf)
+	*buf = slices.Grow((*buf)[:0], k.n)[:k.n]
+	if _, err := k.from.f.ReadAt(*buf, k.off); err != nil {
 		return c, fmt.Errorf("the evidence of case %s: %w", c.ID, err)
 	}
-	curl, x, err := readEvidence(b)
+	curl, x, err := readEvidence(*buf)
 	if err != nil {
 		return c, fmt.Errorf("the evidence of case %s: %w", c.ID, err)
 	}
@@ -147,13 +156,17 @@ func appendString(b []byte, s string) []byte {
 var errEvidence = errors.New("corrupt evidence record")
 
 // evidenceReader reads one record; the first error sticks.
+// The strings of a record are cut from one copy of it (s), not copied one by one: b and s
+// hold the same bytes and advance together.
 type evidenceReader struct {
 	b   []byte
+	s   string
 	err error
 }
 
+// readEvidence reads one record; what it returns shares nothing with b.
 func readEvidence(b []byte) (string, *Exchange, error) {
-	r := &evidenceReader{b: b}
+	r := &evidenceReader{b: b, s: string(b)}
 	curl := r.string()
 	var x *Exchange
 	if r.byte() == 1 {
@@ -203,7 +216,7 @@ func (r *evidenceReader) uvarint() uint64 {
 		r.err = errEvidence
 		return 0
 	}
-	r.b = r.b[n:]
+	r.b, r.s = r.b[n:], r.s[n:]
 	return v
 }
 
@@ -223,7 +236,7 @@ func (r *evidenceReader) byte() byte {
 		return 0
 	}
 	v := r.b[0]
-	r.b = r.b[1:]
+	r.b, r.s = r.b[1:], r.s[1:]
 	return v
 }
 
@@ -233,7 +246,7 @@ func (r *evidenceReader) string() string {
 		r.err = errEvidence
 		return ""
 	}
-	s := string(r.b[:n])
-	r.b = r.b[n:]
+	s := r.s[:n]
+	r.b, r.s = r.b[n:], r.s[n:]
 	return s
 }
