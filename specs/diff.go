@@ -5,14 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"reflect"
 	"slices"
 	"strings"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/pb33f/libopenapi"
-	"github.com/pb33f/libopenapi/datamodel"
 	"github.com/pb33f/libopenapi/utils"
 )
 
@@ -166,9 +163,7 @@ func diffDocument(name string, raw []byte) (libopenapi.Document, error) {
 	if len(strings.TrimSpace(string(raw))) == 0 {
 		return nil, &Error{File: name, Err: errors.New("empty document")}
 	}
-	config := datamodel.NewDocumentConfiguration()
-	config.Logger = slog.New(slog.DiscardHandler)
-	doc, err := libopenapi.NewDocumentWithConfiguration(raw, config)
+	doc, err := libopenapi.NewDocumentWithConfiguration(raw, quietConfig())
 	if err != nil {
 		return nil, syntaxError(name, raw, err)
 	}
@@ -178,14 +173,8 @@ func diffDocument(name string, raw []byte) (libopenapi.Document, error) {
 	if _, err := doc.BuildV3Model(); err != nil {
 		return nil, modelError(name, err)
 	}
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = false
-	kdoc, err := loader.LoadFromData(raw)
-	if err == nil {
-		err = kdoc.Validate(loader.Context)
-	}
-	if err != nil {
-		return nil, &Error{File: name, Err: err}
+	if _, err := kinModel(name, raw); err != nil {
+		return nil, err
 	}
 	return doc, nil
 }

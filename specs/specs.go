@@ -151,14 +151,9 @@ func Parse(file string, raw []byte) (*Spec, error) {
 	// Collected now, libopenapi's model costs nothing more: left to the collector's pace, its
 	// garbage would set the heap's next goal, and kin-openapi's parsing grow the heap to it.
 	runtime.GC()
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = false
-	doc, err := loader.LoadFromData(raw)
-	if err == nil {
-		err = doc.Validate(loader.Context)
-	}
+	doc, err := kinModel(file, raw)
 	if err != nil {
-		return nil, &Error{File: file, Err: err}
+		return nil, err
 	}
 	sp := &Spec{File: file, Raw: raw, Doc: doc, idPositions: ids, discrepancies: discrepancies}
 	if doc.Info != nil {
@@ -185,10 +180,7 @@ func Parse(file string, raw []byte) (*Spec, error) {
 // operationId is written, and the x-doc-discrepancy notes with their lines. A document it
 // cannot parse or resolve is rejected here, with the line.
 func readModel(file string, raw []byte) (map[string]position, []Discrepancy, error) {
-	// libopenapi's default logger writes to stdout, where a report may be going: its errors
-	// come back as values anyway.
-	config := datamodel.NewDocumentConfiguration()
-	config.Logger = slog.New(slog.DiscardHandler)
+	config := quietConfig()
 	// The index's diagnostic metadata (every description, summary, enum) is for linters;
 	// nothing here reads it, and it is a good part of the model of a large document.
 	config.SkipMetadataCollection = true
@@ -205,6 +197,29 @@ func readModel(file string, raw []byte) (map[string]position, []Discrepancy, err
 		return nil, nil, err
 	}
 	return operationIDPositions(model), discrepancies, nil
+}
+
+// quietConfig is libopenapi's default configuration without its logger, which writes to
+// stdout, where a report may be going: its errors come back as values anyway.
+func quietConfig() *datamodel.DocumentConfiguration {
+	config := datamodel.NewDocumentConfiguration()
+	config.Logger = slog.New(slog.DiscardHandler)
+	return config
+}
+
+// kinModel builds and validates kin-openapi's model of a document; references outside the
+// document are refused.
+func kinModel(file string, raw []byte) (*openapi3.T, error) {
+	loader := openapi3.NewLoader()
+	loader.IsExternalRefsAllowed = false
+	doc, err := loader.LoadFromData(raw)
+	if err == nil {
+		err = doc.Validate(loader.Context)
+	}
+	if err != nil {
+		return nil, &Error{File: file, Err: err}
+	}
+	return doc, nil
 }
 
 // syntaxError locates a document libopenapi could not parse. libopenapi flattens the YAML
