@@ -142,8 +142,8 @@ func LoadFS(layers ...fs.FS) (*Set, error) {
 func Parse(file string, raw []byte) (*Spec, error) {
 	// The two models are built one after the other, libopenapi's first (its errors come
 	// first), and libopenapi's is dropped before kin-openapi's is built: of the 1,000
-	// operations of make bench-scale, each model and its parsing garbage take about 150 MB,
-	// both at once twice that, and the peak of the load is the peak of a whole run.
+	// operations of make bench-scale, each model and its parsing garbage take about 150 MB;
+	// both at once took twice that, more than the whole run then needs.
 	ids, discrepancies, err := readModel(file, raw)
 	if err != nil {
 		return nil, err
